@@ -1,0 +1,311 @@
+//! Accumulates transactions per customer and day, then builds the summaries.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::{CustomerSummary, Exclusions, HoldoutActuals, Split, Summaries};
+use crate::time::{TimeUnit, days_between};
+use crate::transaction::Transaction;
+
+/// Errors of the summary step.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SummaryError {
+    #[error("the transaction log has no accepted rows, so there is nothing to summarise")]
+    NoTransactions,
+    #[error(
+        "calibration end {calibration_end} is not before the observation end {observation_end}: \
+         set calibration_end earlier, or remove it to summarise the whole period without a holdout"
+    )]
+    CalibrationNotBeforeObservationEnd { calibration_end: Date, observation_end: Date },
+    #[error(
+        "no customer made a purchase on or before the calibration end {calibration_end} \
+         (first purchase in the data: {first_date}): set calibration_end to a later date"
+    )]
+    NoCalibrationCustomers { calibration_end: Date, first_date: Date },
+    #[error(
+        "the sum of the amounts of customer {customer:?} on {date} is beyond the range of a \
+         decimal number (about 7.9e28): check the amount column"
+    )]
+    AmountOverflow { customer: String, date: Date },
+}
+
+/// Totals of one customer on one day.
+#[derive(Clone, Copy, Debug, Default)]
+struct DayTotal {
+    revenue: Decimal,
+    profit: Decimal,
+    rows: u64,
+}
+
+/// Collects transactions and turns them into [`Summaries`].
+///
+/// Memory grows with the number of distinct customer-days, not with rows.
+#[derive(Debug)]
+pub struct SummaryBuilder {
+    margin: Decimal,
+    customers: HashMap<String, BTreeMap<Date, DayTotal>>,
+    first_date: Option<Date>,
+    last_date: Option<Date>,
+}
+
+impl SummaryBuilder {
+    /// Creates a builder. A row's profit is its amount less its cost when the
+    /// row has a cost, and its amount times `margin` otherwise.
+    pub fn new(margin: Decimal) -> SummaryBuilder {
+        SummaryBuilder { margin, customers: HashMap::new(), first_date: None, last_date: None }
+    }
+
+    /// Adds one accepted row.
+    pub fn add(&mut self, transaction: Transaction) -> Result<(), SummaryError> {
+        let overflow =
+            || SummaryError::AmountOverflow { customer: transaction.customer.clone(), date: transaction.date };
+        let profit = match transaction.cost {
+            Some(cost) => transaction.amount.checked_sub(cost).ok_or_else(overflow)?,
+            None => transaction.amount.checked_mul(self.margin).ok_or_else(overflow)?,
+        };
+
+        let days = self.customers.entry(transaction.customer.clone()).or_default();
+        let day = days.entry(transaction.date).or_default();
+        day.revenue = day.revenue.checked_add(transaction.amount).ok_or_else(overflow)?;
+        day.profit = day.profit.checked_add(profit).ok_or_else(overflow)?;
+        day.rows += 1;
+
+        self.first_date = Some(self.first_date.map_or(transaction.date, |d| d.min(transaction.date)));
+        self.last_date = Some(self.last_date.map_or(transaction.date, |d| d.max(transaction.date)));
+        Ok(())
+    }
+
+    /// Latest purchase day seen so far, the default observation end.
+    pub fn last_date(&self) -> Option<Date> {
+        self.last_date
+    }
+
+    /// Builds the summaries for the given unit and period ends.
+    ///
+    /// `observation_end` defaults to the last purchase day in the data (never
+    /// today's date). Without `calibration_end` the whole observed period is the
+    /// calibration period and there is no holdout.
+    pub fn build(
+        self,
+        unit: TimeUnit,
+        calibration_end: Option<Date>,
+        observation_end: Option<Date>,
+    ) -> Result<Summaries, SummaryError> {
+        let (Some(first_date), Some(last_date)) = (self.first_date, self.last_date) else {
+            return Err(SummaryError::NoTransactions);
+        };
+        let observation_end = observation_end.unwrap_or(last_date);
+        let split = match calibration_end {
+            Some(calibration_end) if calibration_end >= observation_end => {
+                return Err(SummaryError::CalibrationNotBeforeObservationEnd { calibration_end, observation_end });
+            }
+            Some(calibration_end) => Split { calibration_end, observation_end },
+            None => Split { calibration_end: observation_end, observation_end },
+        };
+
+        let mut exclusions = Exclusions::default();
+        let mut customers = Vec::with_capacity(self.customers.len());
+        for (id, days) in self.customers {
+            let after_end: u64 = days.range(next_day(split.observation_end)..).map(|(_, d)| d.rows).sum();
+            exclusions.rows_after_observation_end += after_end;
+
+            let first = *days.keys().next().expect("a customer entry is created with one day");
+            if first > split.observation_end {
+                exclusions.customers_after_observation_end += 1;
+            } else if first > split.calibration_end {
+                exclusions.customers_first_purchase_in_holdout += 1;
+                exclusions.rows_of_holdout_only_customers += days.values().map(|d| d.rows).sum::<u64>() - after_end;
+            } else {
+                customers.push(summarise(id, &days, unit, &split)?);
+            }
+        }
+        if customers.is_empty() {
+            return Err(SummaryError::NoCalibrationCustomers { calibration_end: split.calibration_end, first_date });
+        }
+
+        customers.sort_by(|a, b| a.id.cmp(&b.id));
+        log::debug!("summarised {} customers, exclusions {exclusions:?}", customers.len());
+        Ok(Summaries { customers, unit, split, first_date, last_date, exclusions })
+    }
+}
+
+fn next_day(date: Date) -> Date {
+    // Date::MAX has no next day, and nothing can be dated after it anyway.
+    date.tomorrow().unwrap_or(date)
+}
+
+/// Builds one customer's summary from their days, sorted by date.
+fn summarise(
+    id: String,
+    days: &BTreeMap<Date, DayTotal>,
+    unit: TimeUnit,
+    split: &Split,
+) -> Result<CustomerSummary, SummaryError> {
+    let overflow = |date: Date| SummaryError::AmountOverflow { customer: id.clone(), date };
+    let mut calibration = days.range(..=split.calibration_end);
+    let (&first_purchase, first_day) = calibration.next().expect("the caller checked the first day");
+
+    let mut last_purchase = first_purchase;
+    let mut frequency = 0u32;
+    let mut repeat_revenue = Decimal::ZERO;
+    let mut revenue = first_day.revenue;
+    let mut profit = first_day.profit;
+    let mut transactions = first_day.rows;
+    for (&date, day) in calibration {
+        last_purchase = date;
+        frequency += 1;
+        repeat_revenue = repeat_revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
+        revenue = revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
+        profit = profit.checked_add(day.profit).ok_or_else(|| overflow(date))?;
+        transactions += day.rows;
+    }
+    let monetary_value = if frequency == 0 { Decimal::ZERO } else { repeat_revenue / Decimal::from(frequency) };
+
+    let holdout = if split.has_holdout() {
+        let mut actuals = HoldoutActuals {
+            frequency: 0,
+            revenue: Decimal::ZERO,
+            profit: Decimal::ZERO,
+            length: unit.from_days(split.holdout_days()),
+        };
+        for (&date, day) in days.range(next_day(split.calibration_end)..=split.observation_end) {
+            actuals.frequency += 1;
+            actuals.revenue = actuals.revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
+            actuals.profit = actuals.profit.checked_add(day.profit).ok_or_else(|| overflow(date))?;
+        }
+        Some(actuals)
+    } else {
+        None
+    };
+
+    let recency_days = days_between(first_purchase, last_purchase);
+    let age_days = days_between(first_purchase, split.calibration_end);
+    Ok(CustomerSummary {
+        first_purchase,
+        last_purchase,
+        frequency,
+        recency_days,
+        age_days,
+        recency: unit.from_days(recency_days),
+        age: unit.from_days(age_days),
+        monetary_value,
+        first_value: first_day.revenue,
+        revenue,
+        profit,
+        transactions,
+        holdout,
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn row(customer: &str, date: Date, amount: &str) -> Transaction {
+        Transaction { customer: customer.to_string(), date, amount: Decimal::from_str(amount).unwrap(), cost: None }
+    }
+
+    fn d(month: i8, day: i8) -> Date {
+        Date::new(2024, month, day).unwrap()
+    }
+
+    fn build(rows: Vec<Transaction>, calibration_end: Option<Date>, observation_end: Option<Date>) -> Summaries {
+        let mut builder = SummaryBuilder::new(Decimal::ONE);
+        for row in rows {
+            builder.add(row).unwrap();
+        }
+        builder.build(TimeUnit::Day, calibration_end, observation_end).unwrap()
+    }
+
+    #[test]
+    fn same_day_rows_are_one_occasion() {
+        let rows = vec![
+            row("a", d(1, 1), "10"),
+            row("a", d(1, 5), "20.50"),
+            row("a", d(1, 5), "-5.50"),
+            row("a", d(1, 9), "30"),
+        ];
+        let summaries = build(rows, None, None);
+        let a = &summaries.customers[0];
+        assert_eq!(a.frequency, 2);
+        assert_eq!(a.recency_days, 8);
+        assert_eq!(a.age_days, 8);
+        assert_eq!(a.transactions, 4);
+        assert_eq!(a.first_value, Decimal::from(10));
+        assert_eq!(a.monetary_value, Decimal::from_str("22.5").unwrap());
+        assert_eq!(a.revenue, Decimal::from(55));
+    }
+
+    #[test]
+    fn holdout_counts_days_after_calibration() {
+        let rows = vec![
+            row("a", d(1, 1), "10"),
+            row("a", d(1, 10), "1"),
+            row("a", d(1, 11), "2"),
+            row("a", d(1, 11), "3"),
+            row("a", d(1, 20), "100"),
+            row("b", d(1, 12), "7"),
+        ];
+        let summaries = build(rows, Some(d(1, 10)), Some(d(1, 15)));
+        assert_eq!(summaries.customers.len(), 1);
+        let a = &summaries.customers[0];
+        assert_eq!(a.frequency, 1);
+        assert_eq!(a.age_days, 9);
+        let holdout = a.holdout.as_ref().unwrap();
+        assert_eq!(holdout.frequency, 1);
+        assert_eq!(holdout.revenue, Decimal::from(5));
+        assert_eq!(holdout.length, 5.0);
+        assert_eq!(summaries.exclusions.rows_after_observation_end, 1);
+        assert_eq!(summaries.exclusions.customers_first_purchase_in_holdout, 1);
+        assert_eq!(summaries.exclusions.rows_of_holdout_only_customers, 1);
+    }
+
+    #[test]
+    fn observation_end_defaults_to_last_date() {
+        let rows = vec![row("a", d(1, 1), "1"), row("b", d(3, 1), "1")];
+        let summaries = build(rows, None, None);
+        assert_eq!(summaries.split.observation_end, d(3, 1));
+        assert_eq!(summaries.customers[0].age_days, 60);
+    }
+
+    #[test]
+    fn calibration_end_at_observation_end_is_error() {
+        let mut builder = SummaryBuilder::new(Decimal::ONE);
+        builder.add(row("a", d(1, 1), "1")).unwrap();
+        let error = builder.build(TimeUnit::Day, Some(d(1, 1)), None).unwrap_err();
+        assert!(matches!(error, SummaryError::CalibrationNotBeforeObservationEnd { .. }), "{error}");
+    }
+
+    #[test]
+    fn profit_uses_cost_or_margin() {
+        let mut builder = SummaryBuilder::new(Decimal::from_str("0.25").unwrap());
+        builder.add(row("a", d(1, 1), "100")).unwrap();
+        let mut with_cost = row("a", d(1, 2), "100");
+        with_cost.cost = Some(Decimal::from(60));
+        builder.add(with_cost).unwrap();
+        let summaries = builder.build(TimeUnit::Day, None, None).unwrap();
+        assert_eq!(summaries.customers[0].profit, Decimal::from(65));
+    }
+
+    #[test]
+    fn empty_builder_is_error() {
+        let builder = SummaryBuilder::new(Decimal::ONE);
+        assert_eq!(builder.build(TimeUnit::Week, None, None).unwrap_err(), SummaryError::NoTransactions);
+    }
+
+    #[test]
+    fn amount_overflow_is_error() {
+        let mut builder = SummaryBuilder::new(Decimal::ONE);
+        let mut big = row("a", d(1, 1), "1");
+        big.amount = Decimal::MAX;
+        builder.add(big.clone()).unwrap();
+        let error = builder.add(big).unwrap_err();
+        assert!(matches!(error, SummaryError::AmountOverflow { .. }), "{error}");
+    }
+}
