@@ -20,7 +20,9 @@ pub use model::{
     ClvModel, FitData, FitStatistics, FittedModel, ModelError, Parameter, Prediction, PredictionRequest,
     money_from_f64,
 };
-pub use summary::{CustomerSummary, Exclusions, HoldoutActuals, Split, Summaries, SummaryBuilder, SummaryError};
+pub use summary::{
+    CustomerSummary, Exclusions, HoldoutActuals, Split, Summaries, SummaryBuilder, SummaryError,
+};
 pub use time::{TimeUnit, days_between};
 pub use transaction::Transaction;
 

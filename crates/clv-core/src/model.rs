@@ -163,13 +163,14 @@ pub trait FittedModel: Send + Sync {
 ///
 /// Returns `None` for a value that is not finite or is beyond `Decimal`'s range.
 pub fn money_from_f64(value: f64) -> Option<Decimal> {
-    use rust_decimal::prelude::FromPrimitive;
     use rust_decimal::RoundingStrategy;
+    use rust_decimal::prelude::FromPrimitive;
 
     if !value.is_finite() {
         return None;
     }
-    Decimal::from_f64(value).map(|money| money.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
+    Decimal::from_f64(value)
+        .map(|money| money.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
 }
 
 #[cfg(test)]

@@ -60,8 +60,10 @@ impl SummaryBuilder {
 
     /// Adds one accepted row.
     pub fn add(&mut self, transaction: Transaction) -> Result<(), SummaryError> {
-        let overflow =
-            || SummaryError::AmountOverflow { customer: transaction.customer.clone(), date: transaction.date };
+        let overflow = || SummaryError::AmountOverflow {
+            customer: transaction.customer.clone(),
+            date: transaction.date,
+        };
         let profit = match transaction.cost {
             Some(cost) => transaction.amount.checked_sub(cost).ok_or_else(overflow)?,
             None => transaction.amount.checked_mul(self.margin).ok_or_else(overflow)?,
@@ -100,7 +102,10 @@ impl SummaryBuilder {
         let observation_end = observation_end.unwrap_or(last_date);
         let split = match calibration_end {
             Some(calibration_end) if calibration_end >= observation_end => {
-                return Err(SummaryError::CalibrationNotBeforeObservationEnd { calibration_end, observation_end });
+                return Err(SummaryError::CalibrationNotBeforeObservationEnd {
+                    calibration_end,
+                    observation_end,
+                });
             }
             Some(calibration_end) => Split { calibration_end, observation_end },
             None => Split { calibration_end: observation_end, observation_end },
@@ -117,13 +122,17 @@ impl SummaryBuilder {
                 exclusions.customers_after_observation_end += 1;
             } else if first > split.calibration_end {
                 exclusions.customers_first_purchase_in_holdout += 1;
-                exclusions.rows_of_holdout_only_customers += days.values().map(|d| d.rows).sum::<u64>() - after_end;
+                exclusions.rows_of_holdout_only_customers +=
+                    days.values().map(|d| d.rows).sum::<u64>() - after_end;
             } else {
                 customers.push(summarise(id, &days, unit, &split)?);
             }
         }
         if customers.is_empty() {
-            return Err(SummaryError::NoCalibrationCustomers { calibration_end: split.calibration_end, first_date });
+            return Err(SummaryError::NoCalibrationCustomers {
+                calibration_end: split.calibration_end,
+                first_date,
+            });
         }
 
         customers.sort_by(|a, b| a.id.cmp(&b.id));
@@ -162,7 +171,8 @@ fn summarise(
         profit = profit.checked_add(day.profit).ok_or_else(|| overflow(date))?;
         transactions += day.rows;
     }
-    let monetary_value = if frequency == 0 { Decimal::ZERO } else { repeat_revenue / Decimal::from(frequency) };
+    let monetary_value =
+        if frequency == 0 { Decimal::ZERO } else { repeat_revenue / Decimal::from(frequency) };
 
     let holdout = if split.has_holdout() {
         let mut actuals = HoldoutActuals {
@@ -208,14 +218,23 @@ mod tests {
     use super::*;
 
     fn row(customer: &str, date: Date, amount: &str) -> Transaction {
-        Transaction { customer: customer.to_string(), date, amount: Decimal::from_str(amount).unwrap(), cost: None }
+        Transaction {
+            customer: customer.to_string(),
+            date,
+            amount: Decimal::from_str(amount).unwrap(),
+            cost: None,
+        }
     }
 
     fn d(month: i8, day: i8) -> Date {
         Date::new(2024, month, day).unwrap()
     }
 
-    fn build(rows: Vec<Transaction>, calibration_end: Option<Date>, observation_end: Option<Date>) -> Summaries {
+    fn build(
+        rows: Vec<Transaction>,
+        calibration_end: Option<Date>,
+        observation_end: Option<Date>,
+    ) -> Summaries {
         let mut builder = SummaryBuilder::new(Decimal::ONE);
         for row in rows {
             builder.add(row).unwrap();

@@ -30,7 +30,7 @@ pub struct Split {
 }
 
 impl Split {
-    /// Whether there is a holdout period after the calibration period.
+    /// Returns whether there is a holdout period after the calibration period.
     pub fn has_holdout(&self) -> bool {
         self.observation_end > self.calibration_end
     }
@@ -133,10 +133,6 @@ impl Summaries {
 
     /// Total purchase days in the holdout period.
     pub fn holdout_purchases(&self) -> u64 {
-        self.customers
-            .iter()
-            .filter_map(|c| c.holdout.as_ref())
-            .map(|h| u64::from(h.frequency))
-            .sum()
+        self.customers.iter().filter_map(|c| c.holdout.as_ref()).map(|h| u64::from(h.frequency)).sum()
     }
 }

@@ -1,0 +1,176 @@
+//! Resolving the selected columns to positions and labels for messages.
+
+use std::path::Path;
+
+use crate::error::IngestError;
+use crate::hint::guess_separator;
+use crate::spec::{ColumnRef, Format, SourceSpec};
+
+/// A selected column: its position and how messages name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Column {
+    /// 0-based position in a row.
+    pub(crate) index: usize,
+    /// The index, followed by the header name in brackets when there is one, such as `2 (date)`.
+    pub(crate) label: String,
+}
+
+/// The positions of the columns that make a transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Columns {
+    pub(crate) customer: Column,
+    pub(crate) date: Column,
+    pub(crate) amount: Column,
+    pub(crate) cost: Option<Column>,
+}
+
+impl Columns {
+    /// Finds the selected columns of `spec` in `header`, the trimmed names of
+    /// the header row, which is `None` when the file has no header row.
+    pub(crate) fn resolve(spec: &SourceSpec, header: Option<&[String]>) -> Result<Columns, IngestError> {
+        let resolve = |column: &ColumnRef| resolve_column(column, spec, header);
+
+        Ok(Columns {
+            customer: resolve(&spec.customer)?,
+            date: resolve(&spec.date)?,
+            amount: resolve(&spec.amount)?,
+            cost: spec.cost.as_ref().map(resolve).transpose()?,
+        })
+    }
+
+    /// Returns the number of fields a row needs so that every selected column is present.
+    pub(crate) fn min_fields(&self) -> usize {
+        let cost = self.cost.as_ref().map_or(0, |column| column.index);
+        self.customer.index.max(self.date.index).max(self.amount.index).max(cost) + 1
+    }
+
+    /// Iterates over the selected columns with the role of each, in row parsing order.
+    pub(crate) fn with_roles(&self) -> impl Iterator<Item = (&'static str, &Column)> {
+        [("customer id", &self.customer), ("date", &self.date), ("amount", &self.amount)]
+            .into_iter()
+            .chain(self.cost.as_ref().map(|column| ("cost", column)))
+    }
+}
+
+fn resolve_column(
+    column: &ColumnRef,
+    spec: &SourceSpec,
+    header: Option<&[String]>,
+) -> Result<Column, IngestError> {
+    let path = &spec.path;
+    let index = match column {
+        ColumnRef::Index(index) => *index,
+        ColumnRef::Name(name) if !spec.has_header => {
+            return Err(IngestError::NameWithoutHeader { path: path.clone(), name: name.clone() });
+        }
+        ColumnRef::Name(name) => {
+            let Some(names) = header else {
+                return Err(IngestError::MissingHeader { path: path.clone(), name: name.clone() });
+            };
+            let requested = name.trim();
+            let Some(index) = names.iter().position(|found| found == requested) else {
+                return Err(unknown_column(path, name, names, spec.format));
+            };
+            index
+        }
+    };
+
+    let label = match header.and_then(|names| names.get(index)) {
+        Some(name) if !name.is_empty() => format!("{index} ({name})"),
+        _ => index.to_string(),
+    };
+    Ok(Column { index, label })
+}
+
+/// Builds the error for a name that is not in the header, with a hint when the
+/// header looks like one field that another separator would split.
+fn unknown_column(path: &Path, name: &str, names: &[String], format: Format) -> IngestError {
+    let hint = match names {
+        [only] => guess_separator(only.as_bytes(), format),
+        _ => None,
+    };
+    IngestError::UnknownColumn {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        found: names.to_vec(),
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(values: &[&str]) -> Vec<String> {
+        values.iter().map(|value| value.to_string()).collect()
+    }
+
+    #[test]
+    fn resolves_names_and_labels() {
+        let mut spec = SourceSpec::new("data.csv", "customer", "date", "amount");
+        spec.cost = Some(ColumnRef::Index(3));
+        let header = names(&["date", "customer", "amount", "cost"]);
+
+        let columns = Columns::resolve(&spec, Some(&header)).unwrap();
+
+        assert_eq!(columns.customer, Column { index: 1, label: "1 (customer)".to_string() });
+        assert_eq!(columns.date, Column { index: 0, label: "0 (date)".to_string() });
+        assert_eq!(columns.amount, Column { index: 2, label: "2 (amount)".to_string() });
+        assert_eq!(columns.cost, Some(Column { index: 3, label: "3 (cost)".to_string() }));
+        assert_eq!(columns.min_fields(), 4);
+    }
+
+    #[test]
+    fn index_without_header_is_labelled_by_index() {
+        let mut spec = SourceSpec::new("data.txt", 1, 2, 4);
+        spec.has_header = false;
+
+        let columns = Columns::resolve(&spec, None).unwrap();
+
+        assert_eq!(columns.customer.label, "1");
+        assert_eq!(columns.amount, Column { index: 4, label: "4".to_string() });
+        assert_eq!(columns.min_fields(), 5);
+    }
+
+    #[test]
+    fn name_without_header_is_an_error() {
+        let mut spec = SourceSpec::new("data.txt", "customer", 2, 4);
+        spec.has_header = false;
+
+        let error = Columns::resolve(&spec, None).unwrap_err();
+
+        assert!(matches!(error, IngestError::NameWithoutHeader { ref name, .. } if name == "customer"));
+    }
+
+    #[test]
+    fn name_in_empty_file_is_an_error() {
+        let spec = SourceSpec::new("empty.csv", "customer", "date", "amount");
+
+        let error = Columns::resolve(&spec, None).unwrap_err();
+
+        assert!(matches!(error, IngestError::MissingHeader { ref name, .. } if name == "customer"));
+    }
+
+    #[test]
+    fn unknown_name_lists_header() {
+        let spec = SourceSpec::new("data.csv", "customer", "date", "Amount");
+        let header = names(&["customer", "date", "amount"]);
+
+        let error = Columns::resolve(&spec, Some(&header)).unwrap_err();
+
+        let IngestError::UnknownColumn { name, found, hint, .. } = error else { panic!("{error}") };
+        assert_eq!(name, "Amount");
+        assert_eq!(found, header);
+        assert_eq!(hint, None);
+    }
+
+    #[test]
+    fn unknown_name_in_single_field_header_suggests_delimiter() {
+        let spec = SourceSpec::new("data.csv", "customer", "date", "amount");
+        let header = names(&["customer;date;amount"]);
+
+        let error = Columns::resolve(&spec, Some(&header)).unwrap_err();
+
+        assert!(error.to_string().ends_with("is the delimiter ';'?"), "{error}");
+    }
+}

@@ -1,0 +1,234 @@
+//! Turning one record into a transaction, or into a rejection that gives the reason.
+
+use clv_core::Transaction;
+
+use crate::amount::parse_money;
+use crate::columns::{Column, Columns};
+use crate::date::parse_date;
+use crate::hint::guess_separator;
+use crate::report::{RejectReason, RejectedRow};
+use crate::source::Record;
+use crate::spec::Format;
+
+/// Maximum number of characters of a whole row kept in a rejection.
+const MAX_ROW_CHARS: usize = 200;
+
+/// Parses records into transactions with one set of columns and one date format.
+pub(crate) struct RowParser {
+    columns: Columns,
+    date_format: String,
+    format: Format,
+    /// Whether every row so far, the header row included, had exactly one field.
+    single_field_rows_only: bool,
+}
+
+impl RowParser {
+    /// Creates a parser. `header_fields` is the number of fields in the header
+    /// row, or `None` when the file has none.
+    pub(crate) fn new(
+        columns: Columns,
+        date_format: String,
+        format: Format,
+        header_fields: Option<usize>,
+    ) -> RowParser {
+        let single_field_rows_only = header_fields.is_none_or(|count| count == 1);
+        RowParser { columns, date_format, format, single_field_rows_only }
+    }
+
+    /// Parses one record, or explains which field makes it invalid.
+    ///
+    /// The fields are checked in the order customer id, date, amount, cost, and
+    /// the first invalid one is reported.
+    pub(crate) fn parse(&mut self, record: &Record<'_>) -> Result<Transaction, RejectedRow> {
+        let single_field_rows_so_far = self.single_field_rows_only;
+        if record.len() != 1 {
+            self.single_field_rows_only = false;
+        }
+        if record.len() < self.columns.min_fields() {
+            return Err(self.missing_field(record, single_field_rows_so_far));
+        }
+
+        let columns = &self.columns;
+        let customer = field_text(record, &columns.customer, "customer id")?;
+        if customer.is_empty() {
+            let message = "the customer id is empty".to_string();
+            return Err(rejection(record, &columns.customer, "", RejectReason::EmptyCustomerId, message));
+        }
+
+        let date_text = field_text(record, &columns.date, "date")?;
+        let date = parse_date(date_text, &self.date_format).map_err(|message| {
+            rejection(record, &columns.date, date_text, RejectReason::InvalidDate, message)
+        })?;
+
+        let amount_text = field_text(record, &columns.amount, "amount")?;
+        let amount = parse_money(amount_text, "amount").map_err(|message| {
+            rejection(record, &columns.amount, amount_text, RejectReason::InvalidAmount, message)
+        })?;
+
+        let cost = match &columns.cost {
+            Some(column) => {
+                let cost_text = field_text(record, column, "cost")?;
+                let cost = parse_money(cost_text, "cost").map_err(|message| {
+                    rejection(record, column, cost_text, RejectReason::InvalidCost, message)
+                })?;
+                Some(cost)
+            }
+            None => None,
+        };
+
+        Ok(Transaction { customer: customer.to_string(), date, amount, cost })
+    }
+
+    /// Builds the rejection of a row with too few fields, located at the first
+    /// missing column.
+    fn missing_field(&self, record: &Record<'_>, single_field_rows_so_far: bool) -> RejectedRow {
+        let found = record.len();
+        let expected = self.columns.min_fields();
+        let column = self
+            .columns
+            .with_roles()
+            .map(|(_, column)| column)
+            .filter(|column| column.index >= found)
+            .min_by_key(|column| column.index)
+            .expect("a row with fewer fields than min_fields lacks a selected column");
+
+        let noun = if found == 1 { "field" } else { "fields" };
+        let mut message = format!("found {found} {noun}, expected at least {expected}");
+        if found == 1 && single_field_rows_so_far {
+            let row = record.field(0).unwrap_or_default();
+            if let Some(hint) = guess_separator(row, self.format) {
+                message = format!("{message}: {hint}");
+            }
+        }
+
+        let separator = match self.format {
+            Format::Delimited { delimiter } => char::from(delimiter).to_string(),
+            Format::Whitespace => " ".to_string(),
+        };
+        let row = truncate(record.join_fields(&separator), MAX_ROW_CHARS);
+        RejectedRow {
+            line: record.line,
+            column: column.label.clone(),
+            value: row,
+            reason: RejectReason::MissingField,
+            message,
+        }
+    }
+}
+
+/// Returns the text of a selected field, or a rejection when it is not UTF-8.
+/// The caller has checked that the field exists.
+fn field_text<'a>(record: &Record<'a>, column: &Column, role: &str) -> Result<&'a str, RejectedRow> {
+    let bytes = record.field(column.index).unwrap_or_default();
+
+    std::str::from_utf8(bytes).map_err(|error| {
+        let value = String::from_utf8_lossy(bytes);
+        let message = format!("invalid UTF-8 in the {role} {value:?} at byte {}", error.valid_up_to());
+        rejection(record, column, &value, RejectReason::InvalidUtf8, message)
+    })
+}
+
+fn rejection(
+    record: &Record<'_>,
+    column: &Column,
+    value: &str,
+    reason: RejectReason,
+    message: String,
+) -> RejectedRow {
+    RejectedRow { line: record.line, column: column.label.clone(), value: value.to_string(), reason, message }
+}
+
+/// Cuts `text` to at most `max_chars` characters, marking a cut with an ellipsis.
+fn truncate(mut text: String, max_chars: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use clv_core::{Date, Decimal};
+
+    use super::*;
+    use crate::source::WhitespaceSource;
+    use crate::spec::{ColumnRef, SourceSpec};
+
+    /// Parses the first line of `input`, a whitespace-separated file with
+    /// customer, date, amount and cost at indexes 0 to 3.
+    fn parse_line(input: &[u8], with_cost: bool) -> Result<Transaction, RejectedRow> {
+        let mut spec = SourceSpec::new("data.txt", 0, 1, 2);
+        spec.has_header = false;
+        spec.cost = with_cost.then_some(ColumnRef::Index(3));
+        let columns = Columns::resolve(&spec, None).unwrap();
+        let mut parser = RowParser::new(columns, "%Y-%m-%d".to_string(), Format::Whitespace, None);
+
+        let mut source = WhitespaceSource::new(input);
+        let record = source.next_record().unwrap().unwrap();
+        parser.parse(&record)
+    }
+
+    fn decimal(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn parses_row_with_cost() {
+        let transaction = parse_line(b"0042 2024-02-29 19.99 7.50\n", true).unwrap();
+
+        assert_eq!(transaction.customer, "0042");
+        assert_eq!(transaction.date, Date::constant(2024, 2, 29));
+        assert_eq!(transaction.amount, decimal("19.99"));
+        assert_eq!(transaction.cost, Some(decimal("7.50")));
+    }
+
+    #[test]
+    fn missing_cost_field_is_missing_field() {
+        let rejected = parse_line(b"0042 2024-02-29 19.99\n", true).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::MissingField);
+        assert_eq!(rejected.column, "3");
+        assert_eq!(rejected.value, "0042 2024-02-29 19.99");
+        assert_eq!(rejected.message, "found 3 fields, expected at least 4");
+    }
+
+    #[test]
+    fn invalid_cost_names_cost() {
+        let rejected = parse_line(b"0042 2024-02-29 19.99 n/a\n", true).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidCost);
+        assert_eq!(rejected.column, "3");
+        assert_eq!(rejected.value, "n/a");
+        assert!(rejected.message.starts_with("invalid cost \"n/a\""), "{}", rejected.message);
+    }
+
+    #[test]
+    fn first_invalid_field_is_reported() {
+        let rejected = parse_line(b"0042 not-a-date $5\n", false).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidDate);
+        assert_eq!(rejected.column, "1");
+        assert_eq!(rejected.value, "not-a-date");
+    }
+
+    #[test]
+    fn invalid_utf8_names_field_and_byte() {
+        let rejected = parse_line(b"ab\xFFc 2024-01-01 1\n", false).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidUtf8);
+        assert_eq!(rejected.line, 1);
+        assert_eq!(rejected.column, "0");
+        assert_eq!(rejected.value, "ab\u{FFFD}c");
+        assert_eq!(rejected.message, "invalid UTF-8 in the customer id \"ab\u{FFFD}c\" at byte 2");
+    }
+
+    #[test]
+    fn truncate_marks_cut() {
+        assert_eq!(truncate("abcdef".to_string(), 3), "abc…");
+        assert_eq!(truncate("abc".to_string(), 3), "abc");
+        assert_eq!(truncate("ééé".to_string(), 2), "éé…");
+    }
+}

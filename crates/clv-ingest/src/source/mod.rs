@@ -1,0 +1,112 @@
+//! Splitting a transaction log into records of fields, one format per module.
+//!
+//! Both sources skip blank lines, count them, and number every record by the
+//! 1-based line on which it starts.
+
+mod delimited;
+mod whitespace;
+
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::ops::Range;
+use std::path::Path;
+
+use csv::ByteRecord;
+
+use crate::spec::Format;
+
+pub(crate) use delimited::DelimitedSource;
+pub(crate) use whitespace::WhitespaceSource;
+
+/// The byte order mark that some editors write at the start of a UTF-8 file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A source of records read from a file in one of the [`Format`]s.
+pub(crate) enum RecordSource {
+    Delimited(DelimitedSource<File>),
+    Whitespace(WhitespaceSource<BufReader<File>>),
+}
+
+impl RecordSource {
+    /// Opens the file at `path` for reading in `format`.
+    pub(crate) fn open(path: &Path, format: Format) -> io::Result<RecordSource> {
+        let file = File::open(path)?;
+        let source = match format {
+            Format::Delimited { delimiter } => RecordSource::Delimited(DelimitedSource::new(file, delimiter)),
+            Format::Whitespace => RecordSource::Whitespace(WhitespaceSource::new(BufReader::new(file))),
+        };
+        Ok(source)
+    }
+
+    /// Reads the next record that is not a blank line, or returns `None` at the end of the file.
+    pub(crate) fn next_record(&mut self) -> io::Result<Option<Record<'_>>> {
+        match self {
+            RecordSource::Delimited(source) => source.next_record(),
+            RecordSource::Whitespace(source) => source.next_record(),
+        }
+    }
+
+    /// Returns the number of blank lines skipped so far.
+    pub(crate) fn blank_lines(&self) -> u64 {
+        match self {
+            RecordSource::Delimited(source) => source.blank_lines(),
+            RecordSource::Whitespace(source) => source.blank_lines(),
+        }
+    }
+
+    /// Returns the 1-based line on which the last record started, or 0 before the first record.
+    pub(crate) fn line(&self) -> u64 {
+        match self {
+            RecordSource::Delimited(source) => source.line(),
+            RecordSource::Whitespace(source) => source.line(),
+        }
+    }
+}
+
+/// One record of a log: its fields and the line on which it starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Record<'a> {
+    /// 1-based line on which the record starts.
+    pub(crate) line: u64,
+    fields: Fields<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Fields<'a> {
+    /// Fields parsed by the csv crate. Surrounding ASCII whitespace, including
+    /// the `\r` of a CRLF line end, is trimmed when a field is read.
+    Delimited(&'a ByteRecord),
+    /// Fields of a whitespace-separated line, as ranges of the line's bytes.
+    Whitespace { line: &'a [u8], ranges: &'a [Range<usize>] },
+}
+
+impl<'a> Record<'a> {
+    /// Returns the number of fields.
+    pub(crate) fn len(&self) -> usize {
+        match self.fields {
+            Fields::Delimited(record) => record.len(),
+            Fields::Whitespace { ranges, .. } => ranges.len(),
+        }
+    }
+
+    /// Returns the field at the 0-based `index` without surrounding whitespace.
+    pub(crate) fn field(&self, index: usize) -> Option<&'a [u8]> {
+        match self.fields {
+            Fields::Delimited(record) => record.get(index).map(<[u8]>::trim_ascii),
+            Fields::Whitespace { line, ranges } => ranges.get(index).map(|range| &line[range.clone()]),
+        }
+    }
+
+    /// Iterates over the fields without surrounding whitespace.
+    pub(crate) fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        let record = *self;
+        (0..record.len()).filter_map(move |index| record.field(index))
+    }
+
+    /// Joins the fields with `separator` as text, replacing bytes that are not UTF-8.
+    pub(crate) fn join_fields(&self, separator: &str) -> String {
+        let fields: Vec<String> =
+            self.fields().map(|field| String::from_utf8_lossy(field).into_owned()).collect();
+        fields.join(separator)
+    }
+}
