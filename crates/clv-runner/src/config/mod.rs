@@ -1,0 +1,254 @@
+//! The run config: a TOML file that names the data, the period, the value
+//! settings, the output folder and the models to compare.
+//!
+//! Parsing happens in two steps, as in the rest of clv: serde reads the file
+//! into plain sections that reject unknown keys and wrong types, then
+//! [`Config::from_toml`] validates values, resolves paths relative to the
+//! config file, and builds each model's settings through the registry.
+
+mod column;
+mod sections;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clv_core::{ClvModel, Date, Decimal, Discount, TimeUnit};
+use clv_ingest::{Format, InvalidRowPolicy, SourceSpec};
+
+use crate::error::RunnerError;
+use crate::registry;
+pub use column::ColumnSetting;
+use sections::{InvalidRows, RawConfig, Separator};
+
+/// Where the gross margin of the models comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarginSource {
+    /// `value.margin` in the config (1 when not set).
+    Configured(Decimal),
+    /// Calibration profit over calibration revenue, from the cost column.
+    CostColumn,
+}
+
+/// One model of the run: its label, its kind and its validated settings.
+pub struct ConfiguredModel {
+    /// Label from the config, unique within the run.
+    pub name: String,
+    /// Registry kind.
+    pub kind: String,
+    /// Settings, ready to fit.
+    pub model: Box<dyn ClvModel>,
+}
+
+impl std::fmt::Debug for ConfiguredModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfiguredModel").field("name", &self.name).field("kind", &self.kind).finish()
+    }
+}
+
+/// A validated run config.
+#[derive(Debug)]
+pub struct Config {
+    /// The config file it was read from.
+    pub path: PathBuf,
+    /// How to read the transaction log.
+    pub source: SourceSpec,
+    /// Unit of every duration.
+    pub unit: TimeUnit,
+    /// Last day of the calibration period; without it there is no holdout.
+    pub calibration_end: Option<Date>,
+    /// Last day of observed data; defaults to the last date in the data.
+    pub observation_end: Option<Date>,
+    /// CLV horizon in `unit`s after the calibration end.
+    pub horizon: f64,
+    /// Annual discount rate, in [0, 1).
+    pub annual_discount_rate: f64,
+    /// Where the gross margin comes from.
+    pub margin: MarginSource,
+    /// Output folder of the reports.
+    pub output_dir: PathBuf,
+    /// Models to fit and compare, in config order.
+    pub models: Vec<ConfiguredModel>,
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn from_path(path: &Path) -> Result<Config, RunnerError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| RunnerError::ConfigRead { path: path.to_path_buf(), source })?;
+        Config::from_toml(&text, path)
+    }
+
+    /// Validates config text; relative paths in it are resolved against the folder of `path`.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, RunnerError> {
+        let invalid = |message: String| RunnerError::Config { path: path.to_path_buf(), message };
+        let raw: RawConfig = toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+
+        let data = raw.data;
+        let format = match data.separator {
+            Separator::Comma => Format::Delimited { delimiter: b',' },
+            Separator::Tab => Format::Delimited { delimiter: b'\t' },
+            Separator::Semicolon => Format::Delimited { delimiter: b';' },
+            Separator::Pipe => Format::Delimited { delimiter: b'|' },
+            Separator::Whitespace => Format::Whitespace,
+        };
+        let columns =
+            [("data.customer", &data.customer), ("data.date", &data.date), ("data.amount", &data.amount)];
+        for (key, column) in columns.into_iter().chain(data.cost.as_ref().map(|c| ("data.cost", c))) {
+            if matches!(column, ColumnSetting::Name(_)) && !data.header {
+                return Err(invalid(format!(
+                    "{key} names a column by header, but data.header is false: give a 0-based index, \
+                     or set data.header = true"
+                )));
+            }
+        }
+        if data.date_format.trim().is_empty() {
+            return Err(invalid("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into()));
+        }
+        let source = SourceSpec {
+            path: join_lexically(base, &data.path),
+            format,
+            has_header: data.header,
+            customer: (&data.customer).into(),
+            date: (&data.date).into(),
+            amount: (&data.amount).into(),
+            cost: data.cost.as_ref().map(Into::into),
+            date_format: data.date_format,
+            invalid_rows: match data.invalid_rows {
+                InvalidRows::Stop => InvalidRowPolicy::Error,
+                InvalidRows::Skip => InvalidRowPolicy::Skip,
+            },
+        };
+
+        let period = raw.period;
+        if let (Some(calibration_end), Some(observation_end)) =
+            (period.calibration_end, period.observation_end)
+        {
+            if calibration_end.0 >= observation_end.0 {
+                return Err(invalid(format!(
+                    "period.calibration_end {} must be before period.observation_end {}",
+                    calibration_end.0, observation_end.0
+                )));
+            }
+        }
+
+        let value = raw.value;
+        if !(value.horizon.is_finite() && value.horizon > 0.0) {
+            return Err(invalid(format!(
+                "value.horizon must be a positive number of {}s, found {}",
+                period.time_unit, value.horizon
+            )));
+        }
+        if !(0.0..1.0).contains(&value.annual_discount_rate) {
+            return Err(invalid(format!(
+                "value.annual_discount_rate must be in [0, 1) (0.1 means 10% a year), found {}",
+                value.annual_discount_rate
+            )));
+        }
+        let margin = match (value.margin, &source.cost) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "value.margin and data.cost are both set: profit comes from the cost column when there \
+                     is one, so remove one of them"
+                        .into(),
+                ));
+            }
+            (Some(margin), None) => MarginSource::Configured(parse_margin(margin).map_err(invalid)?),
+            (None, Some(_)) => MarginSource::CostColumn,
+            (None, None) => MarginSource::Configured(Decimal::ONE),
+        };
+
+        let output_dir =
+            join_lexically(base, &raw.output.map(|o| o.dir).unwrap_or_else(|| PathBuf::from("out")));
+        let models = build_models(raw.models).map_err(invalid)?;
+
+        Ok(Config {
+            path: path.to_path_buf(),
+            source,
+            unit: period.time_unit,
+            calibration_end: period.calibration_end.map(|d| d.0),
+            observation_end: period.observation_end.map(|d| d.0),
+            horizon: value.horizon,
+            annual_discount_rate: value.annual_discount_rate,
+            margin,
+            output_dir,
+            models,
+        })
+    }
+
+    /// Per-unit discounting equivalent to the annual rate.
+    pub fn discount(&self) -> Discount {
+        Discount::from_annual(self.annual_discount_rate, self.unit)
+    }
+}
+
+/// Joins `relative` to `base`, so that messages show `/work/out/cdnow` rather
+/// than `config/../out/cdnow`. An absolute `relative` is kept as it is.
+///
+/// `base` is canonicalised first, so it contains no symbolic link, and only the
+/// leading `..` of `relative` are folded into it; the result opens the same
+/// file as the plain join. When `base` cannot be canonicalised (it does not
+/// exist), the plain join is returned.
+fn join_lexically(base: &Path, relative: &Path) -> PathBuf {
+    use std::path::Component;
+
+    let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
+    let Ok(mut joined) = base.canonicalize() else {
+        return base.join(relative);
+    };
+    let mut components = relative.components().peekable();
+    while let Some(Component::ParentDir | Component::CurDir) = components.peek() {
+        if components.next() == Some(Component::ParentDir) {
+            joined.pop();
+        }
+    }
+    joined.extend(components);
+    joined
+}
+
+/// Converts the margin written as a TOML float into an exact decimal in (0, 1].
+fn parse_margin(margin: f64) -> Result<Decimal, String> {
+    // The shortest decimal text of an f64 is what the user wrote (0.3 prints as "0.3").
+    let exact = Decimal::from_str(&margin.to_string()).ok().filter(|_| margin.is_finite());
+    match exact {
+        Some(value) if value > Decimal::ZERO && value <= Decimal::ONE => Ok(value),
+        _ => Err(format!("value.margin must be a fraction in (0, 1] (0.3 means 30%), found {margin}")),
+    }
+}
+
+/// Builds every `[[models]]` entry through the registry, checking names and kinds.
+fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String> {
+    if tables.is_empty() {
+        return Err(format!(
+            "no [[models]] entry: add at least one, with a name and a kind ({})",
+            registry::kind_names().join(", ")
+        ));
+    }
+
+    let mut models: Vec<ConfiguredModel> = Vec::with_capacity(tables.len());
+    for (index, mut table) in tables.into_iter().enumerate() {
+        let at = format!("models[{index}]");
+        let name = take_string(&mut table, "name", &at)?;
+        let kind = take_string(&mut table, "kind", &at)?;
+        if name.trim().is_empty() {
+            return Err(format!("{at}.name is empty: give each model a label"));
+        }
+        if models.iter().any(|m| m.name == name) {
+            return Err(format!("{at}.name {name:?} is used twice: model names must be unique"));
+        }
+        let model = registry::build(&kind, table).map_err(|message| format!("{at} ({name}): {message}"))?;
+        models.push(ConfiguredModel { name, kind, model });
+    }
+    Ok(models)
+}
+
+fn take_string(table: &mut toml::Table, key: &str, at: &str) -> Result<String, String> {
+    match table.remove(key) {
+        Some(toml::Value::String(text)) => Ok(text),
+        Some(other) => Err(format!("{at}.{key} must be a string, found {}", other.type_str())),
+        None => Err(format!("{at}.{key} is missing")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

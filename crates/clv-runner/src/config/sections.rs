@@ -1,0 +1,118 @@
+//! The config file's sections as serde reads them, before validation.
+
+use std::path::PathBuf;
+
+use clv_core::{Date, TimeUnit};
+use serde::{Deserialize, Deserializer};
+
+use super::column::ColumnSetting;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    pub data: DataSection,
+    pub period: PeriodSection,
+    pub value: ValueSection,
+    pub output: Option<OutputSection>,
+    #[serde(default)]
+    pub models: Vec<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DataSection {
+    pub path: PathBuf,
+    #[serde(default = "default_separator")]
+    pub separator: Separator,
+    #[serde(default = "default_true")]
+    pub header: bool,
+    pub customer: ColumnSetting,
+    pub date: ColumnSetting,
+    pub amount: ColumnSetting,
+    pub cost: Option<ColumnSetting>,
+    #[serde(default = "default_date_format")]
+    pub date_format: String,
+    #[serde(default)]
+    pub invalid_rows: InvalidRows,
+}
+
+/// What to do with a row that cannot be read.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum InvalidRows {
+    /// Stop the run with an error naming the row.
+    #[default]
+    Stop,
+    /// Skip the row, counting it by reason in the report.
+    Skip,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Separator {
+    Comma,
+    Tab,
+    Semicolon,
+    Pipe,
+    Whitespace,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PeriodSection {
+    pub time_unit: TimeUnit,
+    pub calibration_end: Option<DateSetting>,
+    pub observation_end: Option<DateSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ValueSection {
+    pub horizon: f64,
+    #[serde(default)]
+    pub annual_discount_rate: f64,
+    pub margin: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OutputSection {
+    pub dir: PathBuf,
+}
+
+/// A calendar date written as a TOML date (`1997-09-30`) or a string (`"1997-09-30"`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DateSetting(pub Date);
+
+impl<'de> Deserialize<'de> for DateSetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+
+        let text = match toml::Value::deserialize(deserializer)? {
+            toml::Value::String(text) => text,
+            toml::Value::Datetime(datetime) if datetime.date.is_some() && datetime.time.is_none() => {
+                datetime.to_string()
+            }
+            other => {
+                return Err(D::Error::custom(format!(
+                    "invalid date {other}: write a calendar date as YYYY-MM-DD"
+                )));
+            }
+        };
+        text.parse::<Date>()
+            .map(DateSetting)
+            .map_err(|error| D::Error::custom(format!("invalid date {text:?}: {error}; write YYYY-MM-DD")))
+    }
+}
+
+fn default_separator() -> Separator {
+    Separator::Comma
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_date_format() -> String {
+    "%Y-%m-%d".to_string()
+}

@@ -1,0 +1,150 @@
+use std::path::Path;
+
+use super::*;
+
+const VALID: &str = r#"
+[data]
+path = "sales.csv"
+customer = "customer"
+date = "day"
+amount = "amount"
+
+[period]
+time_unit = "week"
+calibration_end = 2024-03-31
+
+[value]
+horizon = 52
+annual_discount_rate = 0.1
+margin = 0.3
+
+[[models]]
+name = "hist"
+kind = "historical"
+"#;
+
+fn parse(text: &str) -> Result<Config, String> {
+    Config::from_toml(text, Path::new("configs/run.toml")).map_err(|error| error.to_string())
+}
+
+fn parse_error(text: &str) -> String {
+    match parse(text) {
+        Ok(_) => panic!("config was accepted:\n{text}"),
+        Err(message) => message,
+    }
+}
+
+#[test]
+fn valid_config_resolves_paths_and_defaults() {
+    let config = parse(VALID).unwrap();
+    // The folder does not exist, so the paths are plain joins.
+    assert_eq!(config.source.path, Path::new("configs/sales.csv"));
+    assert_eq!(config.output_dir, Path::new("configs/out"));
+    assert_eq!(config.source.date_format, "%Y-%m-%d");
+    assert_eq!(config.calibration_end, Some(Date::constant(2024, 3, 31)));
+    assert_eq!(config.observation_end, None);
+    assert_eq!(config.margin, MarginSource::Configured(Decimal::from_str("0.3").unwrap()));
+    assert_eq!(config.models.len(), 1);
+    assert_eq!(config.models[0].kind, "historical");
+}
+
+#[test]
+fn date_as_string_is_accepted() {
+    let text = VALID.replace("calibration_end = 2024-03-31", "calibration_end = \"2024-03-31\"");
+    assert_eq!(parse(&text).unwrap().calibration_end, Some(Date::constant(2024, 3, 31)));
+}
+
+#[test]
+fn unknown_key_is_named() {
+    let message = parse_error(&VALID.replace("horizon = 52", "horizon = 52\nhorizn = 3"));
+    assert!(message.contains("horizn"), "{message}");
+    assert!(message.contains("configs/run.toml"), "{message}");
+}
+
+#[test]
+fn wrong_type_is_named() {
+    let message = parse_error(&VALID.replace("horizon = 52", "horizon = \"52\""));
+    assert!(message.contains("horizon"), "{message}");
+}
+
+#[test]
+fn invalid_values_name_key_and_range() {
+    let cases = [
+        ("horizon = 52", "horizon = 0", "value.horizon"),
+        ("horizon = 52", "horizon = -3", "value.horizon"),
+        ("annual_discount_rate = 0.1", "annual_discount_rate = 1.0", "value.annual_discount_rate"),
+        ("annual_discount_rate = 0.1", "annual_discount_rate = -0.1", "value.annual_discount_rate"),
+        ("margin = 0.3", "margin = 0.0", "value.margin"),
+        ("margin = 0.3", "margin = 1.5", "value.margin"),
+        ("time_unit = \"week\"", "time_unit = \"fortnight\"", "fortnight"),
+    ];
+    for (from, to, expected) in cases {
+        let message = parse_error(&VALID.replace(from, to));
+        assert!(message.contains(expected), "{to}: {message}");
+    }
+}
+
+#[test]
+fn unknown_model_kind_lists_valid_kinds() {
+    let message = parse_error(&VALID.replace("kind = \"historical\"", "kind = \"bgnbd\""));
+    assert!(message.contains("\"bgnbd\""), "{message}");
+    assert!(message.contains("historical, formula"), "{message}");
+}
+
+#[test]
+fn duplicate_model_name_is_error() {
+    let text = format!("{VALID}\n[[models]]\nname = \"hist\"\nkind = \"formula\"\n");
+    let message = parse_error(&text);
+    assert!(message.contains("models[1].name \"hist\" is used twice"), "{message}");
+}
+
+#[test]
+fn unknown_model_setting_is_named() {
+    let message = parse_error(&VALID.replace("kind = \"historical\"", "kind = \"historical\"\nspeed = 3"));
+    assert!(message.contains("models[0] (hist)"), "{message}");
+    assert!(message.contains("speed"), "{message}");
+}
+
+#[test]
+fn missing_models_is_error() {
+    let text = VALID.split("[[models]]").next().unwrap();
+    let message = parse_error(text);
+    assert!(message.contains("no [[models]] entry"), "{message}");
+}
+
+#[test]
+fn header_names_need_a_header() {
+    let message = parse_error(&VALID.replace("[data]", "[data]\nheader = false"));
+    assert!(message.contains("data.customer"), "{message}");
+}
+
+#[test]
+fn calibration_after_observation_end_is_error() {
+    let text = VALID.replace(
+        "calibration_end = 2024-03-31",
+        "calibration_end = 2024-03-31\nobservation_end = 2024-03-01",
+    );
+    let message = parse_error(&text);
+    assert!(message.contains("must be before period.observation_end"), "{message}");
+}
+
+#[test]
+fn margin_and_cost_together_is_error() {
+    let message = parse_error(&VALID.replace("amount = \"amount\"", "amount = \"amount\"\ncost = \"cost\""));
+    assert!(message.contains("value.margin and data.cost are both set"), "{message}");
+}
+
+#[test]
+fn cdnow_example_config_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/cdnow.toml");
+    let config = Config::from_path(&path).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    assert_eq!(config.source.path, root.join("data/CDNOW_sample.txt"));
+    assert_eq!(config.output_dir, root.join("out/cdnow"));
+    assert_eq!(config.unit, TimeUnit::Week);
+    assert!(matches!(config.source.format, Format::Whitespace));
+    assert!(!config.source.has_header);
+    assert_eq!(config.observation_end, Some(Date::constant(1998, 6, 30)));
+    let names: Vec<&str> = config.models.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["historical", "formula"]);
+}

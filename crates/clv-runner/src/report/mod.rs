@@ -1,0 +1,150 @@
+//! The comparison report: one serialisable structure that report.json,
+//! report.md and the terminal table are all rendered from, so they carry the
+//! same numbers.
+//!
+//! Rounding is fixed so that output is deterministic: money to 2 decimal
+//! places (half away from zero) written as decimal strings, every other real
+//! number to 4 decimal places.
+
+mod build;
+mod markdown;
+mod predictions;
+mod table;
+mod write;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use crate::metrics::Backtest as BacktestReport;
+
+pub use build::build_report;
+pub use markdown::render_markdown;
+pub use predictions::{write_predictions, write_summaries};
+pub use table::render_table;
+pub use write::{ReportFiles, write_reports};
+
+/// Version of the report.json layout; it changes only when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything report.json contains.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub data: DataReport,
+    pub settings: SettingsReport,
+    pub models: Vec<ModelReport>,
+}
+
+/// How the rows and customers of the source were accounted for.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DataReport {
+    /// File name of the source.
+    pub source: String,
+    pub rows: RowCounts,
+    pub first_rejections: Vec<RejectionReport>,
+    pub customers: CustomerCounts,
+    pub first_date: String,
+    pub last_date: String,
+    pub calibration_end: String,
+    pub observation_end: String,
+    pub time_unit: String,
+    /// Holdout length in time units; 0 without a holdout.
+    pub holdout_length: f64,
+    pub calibration_repeat_purchases: u64,
+    pub holdout_purchases: u64,
+    pub calibration_revenue: String,
+}
+
+/// Rows read = accepted + rejected; accepted rows after the observation end are excluded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    pub blank_lines: u64,
+    pub excluded_after_observation_end: u64,
+}
+
+/// One rejected row, as listed in the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RejectionReport {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Customers in the data = modelled + excluded by each reason.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CustomerCounts {
+    pub in_data: u64,
+    pub modelled: u64,
+    pub excluded_first_purchase_in_holdout: u64,
+    pub excluded_only_after_observation_end: u64,
+}
+
+/// Settings every model of the run shares.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SettingsReport {
+    /// CLV horizon in time units.
+    pub horizon: f64,
+    pub time_unit: String,
+    pub annual_discount_rate: f64,
+    /// Discount rate per time unit equivalent to the annual rate.
+    pub discount_rate_per_unit: f64,
+    /// Gross margin as a decimal string.
+    pub margin: String,
+}
+
+/// One model's entry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelReport {
+    pub name: String,
+    pub kind: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// Why the model failed, when it did.
+    pub error: Option<String>,
+    pub params: Vec<ParamReport>,
+    pub fit: Option<FitReport>,
+    pub metrics: Option<MetricsReport>,
+}
+
+/// An estimated parameter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ParamReport {
+    pub name: String,
+    pub value: f64,
+    pub std_error: Option<f64>,
+}
+
+/// Goodness of fit of a likelihood-based model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FitReport {
+    pub log_likelihood: f64,
+    pub aic: f64,
+    pub bic: f64,
+    pub iterations: u64,
+    pub converged: bool,
+}
+
+/// A model's numbers over the customers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricsReport {
+    pub clv: ClvReport,
+    /// CLV of the average customer, for models that define one.
+    pub population_clv: Option<String>,
+    pub backtest: Option<BacktestReport>,
+}
+
+/// Distribution of predicted CLV; money as decimal strings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClvReport {
+    pub total: String,
+    pub mean: String,
+    pub median: String,
+    pub p90: String,
+    pub top_decile_share: Option<f64>,
+}

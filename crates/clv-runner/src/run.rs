@@ -1,0 +1,145 @@
+//! Fits every configured model on the same summaries and collects their predictions.
+
+use clv_core::{
+    CustomerSummary, Decimal, Discount, FitData, FitStatistics, FittedModel, Parameter, Prediction,
+    PredictionRequest,
+};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::config::Config;
+use crate::data::{self, DataSet};
+use crate::error::RunnerError;
+
+/// What one model produced, or why it failed.
+#[derive(Clone, Debug)]
+pub struct ModelRun {
+    /// Label from the config.
+    pub name: String,
+    /// Registry kind.
+    pub kind: String,
+    /// Results, or the reason the model failed; a failed model does not stop the run.
+    pub outcome: Result<ModelResults, String>,
+}
+
+/// A fitted model's estimates and predictions.
+#[derive(Clone, Debug)]
+pub struct ModelResults {
+    /// Estimated parameters.
+    pub parameters: Vec<Parameter>,
+    /// Goodness of fit, for likelihood-based models.
+    pub fit_statistics: Option<FitStatistics>,
+    /// CLV of the average customer, for models that define one.
+    pub population_clv: Option<Decimal>,
+    /// One prediction per customer over the configured horizon, discounted, with margin.
+    pub clv: Vec<Prediction>,
+    /// One prediction per customer over the holdout period, undiscounted and at
+    /// margin 1, so `clv` is predicted holdout revenue; `None` without a holdout.
+    pub holdout: Option<Vec<Prediction>>,
+}
+
+/// Everything a run produced, ready for the reports.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    /// Data and summaries.
+    pub data: DataSet,
+    /// Horizon of the CLV predictions, in time units.
+    pub horizon: f64,
+    /// Annual discount rate applied to the CLV predictions.
+    pub annual_discount_rate: f64,
+    /// One entry per configured model, in config order.
+    pub models: Vec<ModelRun>,
+}
+
+impl RunOutput {
+    /// Returns whether any model failed.
+    pub fn any_model_failed(&self) -> bool {
+        self.models.iter().any(|m| m.outcome.is_err())
+    }
+}
+
+/// Reads the data, then fits and predicts with every model of the config.
+pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
+    let data = data::load(config)?;
+    let customers = &data.summaries.customers;
+    let margin = data.margin.to_f64().unwrap_or(1.0);
+    let clv_request =
+        PredictionRequest { horizon: config.horizon, unit: config.unit, discount: config.discount(), margin };
+    let holdout_request = data.summaries.split.has_holdout().then(|| PredictionRequest {
+        horizon: config.unit.from_days(data.summaries.split.holdout_days()),
+        unit: config.unit,
+        discount: Discount::NONE,
+        margin: 1.0,
+    });
+
+    let mut models = Vec::with_capacity(config.models.len());
+    for configured in &config.models {
+        log::info!("fitting model {} ({})", configured.name, configured.kind);
+        let fit_data = FitData { customers, unit: config.unit };
+        let outcome =
+            configured.model.fit(&fit_data).map_err(|error| error.to_string()).and_then(|fitted| {
+                predict(fitted.as_ref(), customers, &clv_request, holdout_request.as_ref())
+            });
+        if let Err(reason) = &outcome {
+            log::warn!("model {} ({}) failed: {reason}", configured.name, configured.kind);
+        }
+        models.push(ModelRun { name: configured.name.clone(), kind: configured.kind.clone(), outcome });
+    }
+
+    Ok(RunOutput { data, horizon: config.horizon, annual_discount_rate: config.annual_discount_rate, models })
+}
+
+fn predict(
+    fitted: &dyn FittedModel,
+    customers: &[CustomerSummary],
+    clv_request: &PredictionRequest,
+    holdout_request: Option<&PredictionRequest>,
+) -> Result<ModelResults, String> {
+    let clv = fitted.predict(customers, clv_request).map_err(|error| error.to_string())?;
+    validate_predictions(customers, &clv)?;
+    let holdout = match holdout_request {
+        Some(request) => {
+            let predictions = fitted.predict(customers, request).map_err(|error| error.to_string())?;
+            validate_predictions(customers, &predictions)?;
+            Some(predictions)
+        }
+        None => None,
+    };
+    let population_clv = fitted.population_clv(clv_request).map_err(|error| error.to_string())?;
+
+    Ok(ModelResults {
+        parameters: fitted.parameters(),
+        fit_statistics: fitted.fit_statistics(),
+        population_clv,
+        clv,
+        holdout,
+    })
+}
+
+/// Checks the invariants of [`Prediction`] for every customer.
+fn validate_predictions(customers: &[CustomerSummary], predictions: &[Prediction]) -> Result<(), String> {
+    if predictions.len() != customers.len() {
+        return Err(format!(
+            "returned {} predictions for {} customers: a model must return one per customer",
+            predictions.len(),
+            customers.len()
+        ));
+    }
+    for (customer, prediction) in customers.iter().zip(predictions) {
+        let transactions = prediction.expected_transactions;
+        if !transactions.is_finite() || transactions < 0.0 {
+            return Err(format!(
+                "invalid expected transactions {transactions} for customer {:?}: must be finite and non-negative",
+                customer.id
+            ));
+        }
+        if let Some(p_alive) = prediction.p_alive {
+            if !(0.0..=1.0).contains(&p_alive) {
+                return Err(format!(
+                    "invalid P(alive) {p_alive} for customer {:?}: must be a probability in [0, 1]",
+                    customer.id
+                ));
+            }
+        }
+    }
+    Ok(())
+}
