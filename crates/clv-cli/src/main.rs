@@ -1,1 +1,100 @@
-fn main() {}
+//! The `clv` command: reads a transaction log, fits CLV models and compares them.
+
+mod cli;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use clv_runner::registry::KINDS;
+use clv_runner::{Config, build_report, render_table, write_reports, write_summaries};
+
+use cli::{Cli, Command};
+
+/// Exit status when the reports were written but at least one model failed.
+const EXIT_MODEL_FAILED: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => log::LevelFilter::Error,
+        (false, 0) => log::LevelFilter::Warn,
+        (false, 1) => log::LevelFilter::Info,
+        (false, _) => log::LevelFilter::Debug,
+    };
+    env_logger::Builder::new().filter_level(level).format_timestamp(None).init();
+
+    match execute(cli.command, cli.quiet) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Run { config, out } => run(&config, out.as_deref(), quiet),
+        Command::Summarize { config, out } => summarize(&config, out.as_deref()),
+        Command::Models => {
+            let width = KINDS.iter().map(|kind| kind.name.len()).max().unwrap_or(0);
+            for kind in KINDS {
+                println!("{:width$}  {}", kind.name, kind.description);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let output = clv_runner::run(&config)?;
+    let report = build_report(&output);
+    let dir = out.unwrap_or(&config.output_dir);
+    let files = write_reports(&output, &report, dir)
+        .with_context(|| format!("failed to write the reports of {}", config_path.display()))?;
+
+    if !quiet {
+        println!("{}", render_table(&report));
+        println!(
+            "{} customers, {} models. Reports: {}, {}, {}",
+            report.data.customers.modelled,
+            report.models.len(),
+            files.report_md.display(),
+            files.report_json.display(),
+            files.predictions_csv.display()
+        );
+    }
+    for model in output.models.iter().filter(|m| m.outcome.is_err()) {
+        if let Err(reason) = &model.outcome {
+            eprintln!("model {} ({}) failed: {reason}", model.name, model.kind);
+        }
+    }
+    if output.any_model_failed() { Ok(ExitCode::from(EXIT_MODEL_FAILED)) } else { Ok(ExitCode::SUCCESS) }
+}
+
+fn summarize(config_path: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let data = clv_runner::load_data(&config)?;
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("failed to create summary file {}", path.display()))?;
+            write_summaries(&data.summaries, std::io::BufWriter::new(file))
+                .with_context(|| format!("failed to write summary file {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            write_summaries(&data.summaries, stdout).context("failed to write the summaries to stdout")?;
+            std::io::stdout().flush().ok();
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_config(path: &Path) -> anyhow::Result<Config> {
+    Ok(Config::from_path(path)?)
+}

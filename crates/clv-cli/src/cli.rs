@@ -1,0 +1,59 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_STATUS_HELP: &str = "Exit status: 0 on success, 1 on an error (invalid config, unreadable \
+data, invalid row), 2 on invalid arguments, 3 when the reports were written but a model failed.";
+
+/// Customer lifetime value from a transaction log: summaries, models and a
+/// side-by-side comparison with a holdout backtest.
+#[derive(Debug, Parser)]
+#[command(name = "clv", version, propagate_version = true)]
+#[command(after_help = EXIT_STATUS_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log progress to stderr (-v steps, -vv details).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fit every model of CONFIG, print the comparison and write predictions.csv,
+    /// report.md and report.json.
+    ///
+    /// Durations (horizon, recency, T) are in the config's period.time_unit;
+    /// money is in the currency of the amount column.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Run {
+        /// Run config (TOML). Relative paths in it are resolved from its folder.
+        config: PathBuf,
+
+        /// Folder for the reports, created if missing [default: output.dir of the config].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+
+    /// Write the per-customer summary table of CONFIG's data as CSV: frequency
+    /// (repeat purchase days), recency and T (in the config's time unit),
+    /// monetary value and revenue (currency of the amount column), holdout actuals.
+    Summarize {
+        /// Run config (TOML) naming the data and the period.
+        config: PathBuf,
+
+        /// CSV file to write [default: standard output].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+
+    /// List the model kinds a config can name, one line each.
+    Models,
+}

@@ -1,0 +1,120 @@
+//! The `clv` binary as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn clv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clv")).args(args).current_dir(workspace_root()).output().unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/cli-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn models_lists_each_kind() {
+    let output = clv(&["models"]);
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    let kinds: Vec<&str> = stdout.lines().map(|line| line.split_whitespace().next().unwrap()).collect();
+    assert_eq!(kinds, ["historical", "formula"]);
+}
+
+#[test]
+fn run_writes_reports_and_prints_table() {
+    let dir = scratch("run");
+    let output = clv(&["run", "config/cdnow.toml", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("historical"), "{stdout}");
+    assert!(stdout.contains("formula"), "{stdout}");
+    assert!(stdout.contains("CLV total"), "{stdout}");
+    for file in ["predictions.csv", "report.md", "report.json"] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+}
+
+#[test]
+fn quiet_run_prints_nothing() {
+    let dir = scratch("quiet");
+    let output = clv(&["run", "config/cdnow.toml", "--out", dir.to_str().unwrap(), "--quiet"]);
+    assert!(output.status.success());
+    assert_eq!(text(&output.stdout), "");
+    assert_eq!(text(&output.stderr), "");
+}
+
+#[test]
+fn summarize_writes_one_row_per_customer() {
+    let dir = scratch("summarize");
+    let file = dir.join("summary.csv");
+    let output = clv(&["summarize", "config/cdnow.toml", "--out", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2357);
+    // Customer 0001 of the CDNOW sample: 2 repeat days, recency 213 days, T 272 days.
+    assert_eq!(&rows[0][0], "0001");
+    assert_eq!(&rows[0][1], "2");
+    assert_eq!(&rows[0][2], "30.4286");
+    assert_eq!(&rows[0][3], "38.8571");
+}
+
+#[test]
+fn missing_config_names_the_path() {
+    let output = clv(&["run", "config/nope.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("config/nope.toml"), "{stderr}");
+}
+
+#[test]
+fn invalid_config_names_the_key() {
+    let dir = scratch("invalid_config");
+    let config = dir.join("bad.toml");
+    let original = std::fs::read_to_string(workspace_root().join("config/cdnow.toml")).unwrap();
+    std::fs::write(&config, original.replace("horizon = 52", "horizon = -1")).unwrap();
+    let output = clv(&["run", config.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("value.horizon"), "{stderr}");
+}
+
+#[test]
+fn invalid_row_names_file_line_and_value() {
+    let dir = scratch("invalid_row");
+    let data = dir.join("sales.csv");
+    std::fs::write(&data, "customer,day,amount\nA,2024-01-01,10\nB,2024-01-02,ten\n").unwrap();
+    let config = dir.join("run.toml");
+    std::fs::write(
+        &config,
+        "[data]\npath = \"sales.csv\"\ncustomer = \"customer\"\ndate = \"day\"\namount = \"amount\"\n\
+         [period]\ntime_unit = \"day\"\n[value]\nhorizon = 30\n[[models]]\nname = \"h\"\nkind = \"historical\"\n",
+    )
+    .unwrap();
+    let output = clv(&["run", config.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("sales.csv"), "{stderr}");
+    assert!(stderr.contains(":3"), "{stderr}");
+    assert!(stderr.contains("\"ten\""), "{stderr}");
+}
+
+#[test]
+fn help_states_units() {
+    let output = clv(&["run", "--help"]);
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("time_unit"), "{stdout}");
+    assert!(stdout.contains("Exit status"), "{stdout}");
+}
