@@ -19,3 +19,11 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch folder can be created");
     dir
 }
+
+/// Loads the calibration summaries of the shipped CDNOW config (weeks,
+/// calibration end 1997-09-30), built from the raw sample log.
+pub fn cdnow_summaries() -> clv_core::Summaries {
+    let config = clv_runner::Config::from_path(&workspace_root().join("config/cdnow.toml"))
+        .expect("the shipped CDNOW config is valid");
+    clv_runner::load_data(&config).expect("the shipped CDNOW data loads").summaries
+}

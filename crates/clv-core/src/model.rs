@@ -150,6 +150,12 @@ pub trait FittedModel: Send + Sync {
         None
     }
 
+    /// Goodness of fit of the model's spend part, for models that fit one
+    /// separately by maximum likelihood. The default returns `None`.
+    fn spend_fit_statistics(&self) -> Option<FitStatistics> {
+        None
+    }
+
     /// CLV of the average customer, for models that define one. The default
     /// returns `None`.
     fn population_clv(&self, request: &PredictionRequest) -> Result<Option<Decimal>, ModelError> {

@@ -14,8 +14,16 @@
 //! Each model module exposes `KIND`, its registry name, and `DESCRIPTION`,
 //! one line for the model listing. [`KINDS`] lists both for every built-in model.
 
+pub mod bg_bb;
+pub mod bg_nbd;
+pub mod btyd;
+pub mod fit;
 pub mod formula;
+pub mod gamma_gamma;
 pub mod historical;
+pub mod mbg_nbd;
+pub mod pareto_nbd;
+pub mod special;
 
 mod money;
 mod request;

@@ -1,0 +1,1 @@
+//! bg_nbd model.

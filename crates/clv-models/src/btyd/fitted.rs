@@ -1,0 +1,157 @@
+//! One fitted-model type for every transaction process, with a spend model.
+
+use clv_core::{
+    CustomerSummary, FitStatistics, FittedModel, ModelError, Parameter, Prediction, PredictionRequest,
+    TimeUnit, money_from_f64,
+};
+
+use super::{Rfm, Spend, TransactionProcess};
+use crate::fit::MleFit;
+
+/// A fitted transaction process and spend model, predicting CLV per customer.
+///
+/// CLV over a horizon `h` sums, over the time units `(k - 1, k]` of the
+/// horizon, the expected purchase days in that unit (the difference of the
+/// conditional expectation at both ends) times the customer's expected
+/// value per purchase day, times the margin, each unit discounted.
+#[derive(Debug)]
+pub struct FittedTransactionModel<P> {
+    process: P,
+    fit: MleFit,
+    observations: usize,
+    unit: TimeUnit,
+    spend: Spend,
+}
+
+impl<P: TransactionProcess> FittedTransactionModel<P> {
+    /// Wraps a fitted process. `observations` is the number of customers
+    /// fitted on and `unit` the time unit of their summaries.
+    pub fn new(process: P, fit: MleFit, observations: usize, unit: TimeUnit, spend: Spend) -> Self {
+        FittedTransactionModel { process, fit, observations, unit, spend }
+    }
+
+    /// The fitted process.
+    pub fn process(&self) -> &P {
+        &self.process
+    }
+
+    /// The maximum likelihood fit of the process.
+    pub fn mle(&self) -> &MleFit {
+        &self.fit
+    }
+
+    /// The fitted spend model.
+    pub fn spend(&self) -> &Spend {
+        &self.spend
+    }
+
+    fn check_unit(&self, request: &PredictionRequest) -> Result<(), ModelError> {
+        if request.unit == self.unit {
+            return Ok(());
+        }
+        Err(ModelError::InvalidSetting {
+            key: "time_unit".to_string(),
+            message: format!(
+                "the model was fitted in {}s but asked to predict in {}s; fit and predict in one unit",
+                self.unit, request.unit
+            ),
+        })
+    }
+
+    fn predict_one(
+        &self,
+        customer: &CustomerSummary,
+        request: &PredictionRequest,
+    ) -> Result<Prediction, String> {
+        let rfm = Rfm::of(customer);
+        let horizon = request.horizon;
+        let expected_transactions = self.process.conditional_expected_transactions(rfm, horizon);
+        let p_alive = self.process.p_alive(rfm);
+        let value = self.spend.value_per_transaction(customer);
+
+        let discounted_transactions = request.discount.present_value(horizon, |start, end| {
+            self.process.conditional_expected_transactions(rfm, end)
+                - self.process.conditional_expected_transactions(rfm, start)
+        });
+        let clv = discounted_transactions * value * request.margin;
+
+        if !(expected_transactions.is_finite() && expected_transactions >= 0.0) {
+            return Err(format!("expected transactions are {expected_transactions}"));
+        }
+        if !(0.0..=1.0).contains(&p_alive) {
+            return Err(format!("P(alive) is {p_alive}"));
+        }
+        let value_per_transaction =
+            money_from_f64(value).ok_or(format!("value per purchase day is {value}"))?;
+        let clv = money_from_f64(clv).ok_or(format!("CLV is {clv}"))?;
+        Ok(Prediction {
+            expected_transactions,
+            value_per_transaction: Some(value_per_transaction),
+            p_alive: Some(p_alive),
+            clv,
+        })
+    }
+}
+
+impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
+    fn predict(
+        &self,
+        customers: &[CustomerSummary],
+        request: &PredictionRequest,
+    ) -> Result<Vec<Prediction>, ModelError> {
+        self.check_unit(request)?;
+        customers
+            .iter()
+            .map(|customer| {
+                self.predict_one(customer, request)
+                    .map_err(|message| ModelError::Prediction { customer: customer.id.clone(), message })
+            })
+            .collect()
+    }
+
+    fn parameters(&self) -> Vec<Parameter> {
+        let mut parameters: Vec<Parameter> = self
+            .process
+            .parameters()
+            .into_iter()
+            .zip(&self.fit.std_errors)
+            .map(|((name, value), std_error)| Parameter {
+                name: name.to_string(),
+                value,
+                std_error: *std_error,
+            })
+            .collect();
+        parameters.extend(self.spend.parameters());
+        parameters
+    }
+
+    fn fit_statistics(&self) -> Option<FitStatistics> {
+        Some(FitStatistics {
+            log_likelihood: self.fit.log_likelihood,
+            observations: self.observations,
+            parameters: self.fit.params.len(),
+            iterations: self.fit.iterations,
+            converged: self.fit.converged,
+        })
+    }
+
+    fn spend_fit_statistics(&self) -> Option<FitStatistics> {
+        self.spend.fit_statistics()
+    }
+
+    fn population_clv(&self, request: &PredictionRequest) -> Result<Option<clv_core::Decimal>, ModelError> {
+        self.check_unit(request)?;
+        let value = match &self.spend {
+            Spend::GammaGamma(fitted) => fitted.population_mean(),
+            Spend::Fixed(value) => *value,
+        };
+        let discounted_transactions = request.discount.present_value(request.horizon, |start, end| {
+            self.process.expected_transactions(end) - self.process.expected_transactions(start)
+        });
+        let clv = discounted_transactions * value * request.margin;
+        money_from_f64(clv).map(Some).ok_or_else(|| ModelError::Prediction {
+            customer: "average new customer".to_string(),
+            message: format!("CLV is {clv}"),
+        })
+    }
+}

@@ -1,0 +1,1 @@
+//! mbg_nbd model.

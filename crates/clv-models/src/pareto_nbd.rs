@@ -1,0 +1,1 @@
+//! pareto_nbd model.

@@ -1,0 +1,1 @@
+//! Published parameter values, reproduced from the raw data.
