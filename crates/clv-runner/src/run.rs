@@ -28,6 +28,8 @@ pub struct ModelResults {
     pub parameters: Vec<Parameter>,
     /// Goodness of fit, for likelihood-based models.
     pub fit_statistics: Option<FitStatistics>,
+    /// Goodness of fit of a separately fitted spend model.
+    pub spend_fit_statistics: Option<FitStatistics>,
     /// CLV of the average customer, for models that define one.
     pub population_clv: Option<Decimal>,
     /// One prediction per customer over the configured horizon, discounted, with margin.
@@ -109,6 +111,7 @@ fn predict(
     Ok(ModelResults {
         parameters: fitted.parameters(),
         fit_statistics: fitted.fit_statistics(),
+        spend_fit_statistics: fitted.spend_fit_statistics(),
         population_clv,
         clv,
         holdout,

@@ -30,6 +30,11 @@ pub enum SummaryError {
          decimal number (about 7.9e28): check the amount column"
     )]
     AmountOverflow { customer: String, date: Date },
+    #[error(
+        "customer {customer:?}: {days} days from {date} is beyond the supported calendar \
+         (years -9999 to 9999): check the recency and age columns and the time unit"
+    )]
+    DateOutOfRange { customer: String, date: Date, days: i64 },
 }
 
 /// Totals of one customer on one day.

@@ -13,12 +13,31 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clv_core::{ClvModel, Date, Decimal, Discount, TimeUnit};
-use clv_ingest::{Format, InvalidRowPolicy, SourceSpec};
+use clv_ingest::{ColumnRef, Format, InvalidRowPolicy, SourceSpec, SummarySpec};
 
 use crate::error::RunnerError;
 use crate::registry;
 pub use column::ColumnSetting;
-use sections::{InvalidRows, RawConfig, Separator};
+use sections::{DataSection, InvalidRows, Layout, RawConfig, Separator};
+
+/// The data file of a run and how to read it.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A transaction log: one row per purchase.
+    Transactions(SourceSpec),
+    /// Per-customer summaries: one row per customer or per pattern with a count.
+    Summaries(SummarySpec),
+}
+
+impl Source {
+    /// Path of the data file.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Transactions(spec) => &spec.path,
+            Source::Summaries(spec) => &spec.path,
+        }
+    }
+}
 
 /// Where the gross margin of the models comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +69,8 @@ impl std::fmt::Debug for ConfiguredModel {
 pub struct Config {
     /// The config file it was read from.
     pub path: PathBuf,
-    /// How to read the transaction log.
-    pub source: SourceSpec,
+    /// How to read the data file.
+    pub source: Source,
     /// Unit of every duration.
     pub unit: TimeUnit,
     /// Last day of the calibration period; without it there is no holdout.
@@ -84,43 +103,22 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
         let base = path.parent().unwrap_or(Path::new(""));
 
-        let data = raw.data;
-        let format = match data.separator {
-            Separator::Comma => Format::Delimited { delimiter: b',' },
-            Separator::Tab => Format::Delimited { delimiter: b'\t' },
-            Separator::Semicolon => Format::Delimited { delimiter: b';' },
-            Separator::Pipe => Format::Delimited { delimiter: b'|' },
-            Separator::Whitespace => Format::Whitespace,
-        };
-        let columns =
-            [("data.customer", &data.customer), ("data.date", &data.date), ("data.amount", &data.amount)];
-        for (key, column) in columns.into_iter().chain(data.cost.as_ref().map(|c| ("data.cost", c))) {
-            if matches!(column, ColumnSetting::Name(_)) && !data.header {
-                return Err(invalid(format!(
-                    "{key} names a column by header, but data.header is false: give a 0-based index, \
-                     or set data.header = true"
-                )));
+        let source = source_from(raw.data, base).map_err(invalid)?;
+        let period = raw.period;
+        if let Source::Summaries(_) = &source {
+            let Some(calibration_end) = period.calibration_end else {
+                return Err(invalid(
+                    "period.calibration_end is missing: with data.layout = \"summary\" it is the day the \
+                     summaries were taken, so the customers' recency and age end there"
+                        .into(),
+                ));
+            };
+            if period.observation_end.is_some_and(|end| end.0 != calibration_end.0) {
+                return Err(invalid(
+                    "period.observation_end is set, but a summary file has no holdout: remove it".into(),
+                ));
             }
         }
-        if data.date_format.trim().is_empty() {
-            return Err(invalid("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into()));
-        }
-        let source = SourceSpec {
-            path: join_lexically(base, &data.path),
-            format,
-            has_header: data.header,
-            customer: (&data.customer).into(),
-            date: (&data.date).into(),
-            amount: (&data.amount).into(),
-            cost: data.cost.as_ref().map(Into::into),
-            date_format: data.date_format,
-            invalid_rows: match data.invalid_rows {
-                InvalidRows::Stop => InvalidRowPolicy::Error,
-                InvalidRows::Skip => InvalidRowPolicy::Skip,
-            },
-        };
-
-        let period = raw.period;
         if let (Some(calibration_end), Some(observation_end)) =
             (period.calibration_end, period.observation_end)
         {
@@ -145,29 +143,34 @@ impl Config {
                 value.annual_discount_rate
             )));
         }
-        let margin = match (value.margin, &source.cost) {
-            (Some(_), Some(_)) => {
+        let has_cost = matches!(&source, Source::Transactions(spec) if spec.cost.is_some());
+        let margin = match (value.margin, has_cost) {
+            (Some(_), true) => {
                 return Err(invalid(
                     "value.margin and data.cost are both set: profit comes from the cost column when there \
                      is one, so remove one of them"
                         .into(),
                 ));
             }
-            (Some(margin), None) => MarginSource::Configured(parse_margin(margin).map_err(invalid)?),
-            (None, Some(_)) => MarginSource::CostColumn,
-            (None, None) => MarginSource::Configured(Decimal::ONE),
+            (Some(margin), false) => MarginSource::Configured(parse_margin(margin).map_err(invalid)?),
+            (None, true) => MarginSource::CostColumn,
+            (None, false) => MarginSource::Configured(Decimal::ONE),
         };
 
         let output_dir =
             join_lexically(base, &raw.output.map(|o| o.dir).unwrap_or_else(|| PathBuf::from("out")));
         let models = build_models(raw.models).map_err(invalid)?;
 
+        let observation_end = match &source {
+            Source::Summaries(_) => None,
+            Source::Transactions(_) => period.observation_end.map(|d| d.0),
+        };
         Ok(Config {
             path: path.to_path_buf(),
             source,
             unit: period.time_unit,
             calibration_end: period.calibration_end.map(|d| d.0),
-            observation_end: period.observation_end.map(|d| d.0),
+            observation_end,
             horizon: value.horizon,
             annual_discount_rate: value.annual_discount_rate,
             margin,
@@ -179,6 +182,102 @@ impl Config {
     /// Per-unit discounting equivalent to the annual rate.
     pub fn discount(&self) -> Discount {
         Discount::from_annual(self.annual_discount_rate, self.unit)
+    }
+}
+
+/// Validates the `[data]` section into the spec of its layout.
+fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
+    let format = match data.separator {
+        Separator::Comma => Format::Delimited { delimiter: b',' },
+        Separator::Tab => Format::Delimited { delimiter: b'\t' },
+        Separator::Semicolon => Format::Delimited { delimiter: b';' },
+        Separator::Pipe => Format::Delimited { delimiter: b'|' },
+        Separator::Whitespace => Format::Whitespace,
+    };
+    let invalid_rows = match data.invalid_rows {
+        InvalidRows::Stop => InvalidRowPolicy::Error,
+        InvalidRows::Skip => InvalidRowPolicy::Skip,
+    };
+    let path = join_lexically(base, &data.path);
+
+    let transaction_keys = [
+        ("date", data.date.is_some()),
+        ("amount", data.amount.is_some()),
+        ("cost", data.cost.is_some()),
+        ("date_format", data.date_format.is_some()),
+    ];
+    let summary_keys = [
+        ("frequency", data.frequency.is_some()),
+        ("recency", data.recency.is_some()),
+        ("age", data.age.is_some()),
+        ("count", data.count.is_some()),
+        ("monetary_value", data.monetary_value.is_some()),
+    ];
+    let (misplaced, layout_name) = match data.layout {
+        Layout::Transactions => (summary_keys.as_slice(), "transactions"),
+        Layout::Summary => (transaction_keys.as_slice(), "summary"),
+    };
+    if let Some((key, _)) = misplaced.iter().find(|(_, set)| *set) {
+        return Err(format!(
+            "data.{key} does not apply to data.layout = \"{layout_name}\": remove it, or change data.layout"
+        ));
+    }
+
+    let columns = [
+        ("data.customer", &data.customer),
+        ("data.date", &data.date),
+        ("data.amount", &data.amount),
+        ("data.cost", &data.cost),
+        ("data.frequency", &data.frequency),
+        ("data.recency", &data.recency),
+        ("data.age", &data.age),
+        ("data.count", &data.count),
+        ("data.monetary_value", &data.monetary_value),
+    ];
+    for (key, column) in columns {
+        if matches!(column, Some(ColumnSetting::Name(_))) && !data.header {
+            return Err(format!(
+                "{key} names a column by header, but data.header is false: give a 0-based index, \
+                 or set data.header = true"
+            ));
+        }
+    }
+
+    let required = |key: &str, column: Option<ColumnSetting>| {
+        column.map(|c| ColumnRef::from(&c)).ok_or_else(|| {
+            format!("data.{key} is missing: give the column as a 0-based index or a header name")
+        })
+    };
+    match data.layout {
+        Layout::Transactions => {
+            let date_format = data.date_format.unwrap_or_else(|| "%Y-%m-%d".to_string());
+            if date_format.trim().is_empty() {
+                return Err("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into());
+            }
+            Ok(Source::Transactions(SourceSpec {
+                path,
+                format,
+                has_header: data.header,
+                customer: required("customer", data.customer)?,
+                date: required("date", data.date)?,
+                amount: required("amount", data.amount)?,
+                cost: data.cost.as_ref().map(Into::into),
+                date_format,
+                invalid_rows,
+            }))
+        }
+        Layout::Summary => Ok(Source::Summaries(SummarySpec {
+            path,
+            format,
+            has_header: data.header,
+            customer: data.customer.as_ref().map(Into::into),
+            frequency: required("frequency", data.frequency)?,
+            recency: required("recency", data.recency)?,
+            age: required("age", data.age)?,
+            count: data.count.as_ref().map(Into::into),
+            monetary_value: data.monetary_value.as_ref().map(Into::into),
+            invalid_rows,
+        })),
     }
 }
 

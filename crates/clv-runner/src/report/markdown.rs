@@ -141,11 +141,13 @@ fn render_model(out: &mut String, model: &ModelReport) {
                 writeln!(out, "| {} | {} | {} |", param.name, fixed4(param.value), optional(param.std_error));
         }
     }
-    if let Some(fit) = &model.fit {
-        let _ = writeln!(
-            out,
-            "\nLog-likelihood {}, AIC {}, BIC {}, {} iterations, converged: {}.",
-            fit.log_likelihood, fit.aic, fit.bic, fit.iterations, fit.converged
-        );
+    for (label, fit) in [("Fit", &model.fit), ("Spend fit", &model.spend_fit)] {
+        if let Some(fit) = fit {
+            let _ = writeln!(
+                out,
+                "\n{label}: log-likelihood {:.4}, AIC {:.4}, BIC {:.4}, {} iterations, converged: {}.",
+                fit.log_likelihood, fit.aic, fit.bic, fit.iterations, fit.converged
+            );
+        }
     }
 }

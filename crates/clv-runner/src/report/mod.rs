@@ -103,12 +103,15 @@ pub struct SettingsReport {
 pub struct ModelReport {
     pub name: String,
     pub kind: String,
-    /// `ok` or `failed`.
+    /// `ok`, `not_converged` (results shown, but the fit did not meet its
+    /// convergence criterion) or `failed`.
     pub status: String,
     /// Why the model failed, when it did.
     pub error: Option<String>,
     pub params: Vec<ParamReport>,
     pub fit: Option<FitReport>,
+    /// Goodness of fit of the spend model, when it is fitted separately.
+    pub spend_fit: Option<FitReport>,
     pub metrics: Option<MetricsReport>,
 }
 
