@@ -1,6 +1,9 @@
 //! Maximum likelihood fitting behind a small interface, so the optimiser can
 //! be swapped and tested on problems with a known optimum.
 
+mod line_search;
+mod objective;
+
 /// A log-likelihood over strictly positive parameters.
 pub trait LogLikelihood: Sync {
     /// Number of parameters.
