@@ -1,6 +1,8 @@
 //! Maximum likelihood fitting behind a small interface, so the optimiser can
 //! be swapped and tested on problems with a known optimum.
 
+mod covariance;
+mod hessian;
 mod line_search;
 mod objective;
 
