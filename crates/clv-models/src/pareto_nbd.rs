@@ -26,6 +26,8 @@ mod likelihood;
 mod process;
 mod quadrature;
 
+#[cfg(test)]
+mod tests;
 
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
