@@ -30,7 +30,7 @@ pub(crate) fn parse_money(text: &str, column: &str) -> Result<Decimal, String> {
 
 /// Returns whether `text` is an optional sign, digits and at most one decimal
 /// point, with at least one digit.
-fn is_plain_decimal(text: &str) -> bool {
+pub(crate) fn is_plain_decimal(text: &str) -> bool {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
@@ -92,7 +92,7 @@ fn has_currency_code(text: &str) -> bool {
 /// such as `1,234.50`, `12,50` or `1.234,50`, and shows the plain form.
 ///
 /// Returns `None` when `text` is not such a number.
-fn rewrite_grouped(text: &str) -> Option<String> {
+pub(crate) fn rewrite_grouped(text: &str) -> Option<String> {
     let has_comma = text.contains(',');
     let has_group_separator = text.contains(GROUP_SEPARATORS);
     if !has_comma && !has_group_separator {

@@ -15,6 +15,17 @@ pub(crate) struct Column {
     pub(crate) label: String,
 }
 
+/// A set of selected columns, such as those that make a transaction.
+pub(crate) trait SelectedColumns {
+    /// Iterates over the selected columns with the role of each, in row parsing order.
+    fn with_roles(&self) -> impl Iterator<Item = (&'static str, &Column)>;
+
+    /// Returns the number of fields a row needs so that every selected column is present.
+    fn min_fields(&self) -> usize {
+        self.with_roles().map(|(_, column)| column.index + 1).max().unwrap_or(0)
+    }
+}
+
 /// The positions of the columns that make a transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Columns {
@@ -28,7 +39,9 @@ impl Columns {
     /// Finds the selected columns of `spec` in `header`, the trimmed names of
     /// the header row, which is `None` when the file has no header row.
     pub(crate) fn resolve(spec: &SourceSpec, header: Option<&[String]>) -> Result<Columns, IngestError> {
-        let resolve = |column: &ColumnRef| resolve_column(column, spec, header);
+        let header =
+            HeaderRow { path: &spec.path, format: spec.format, has_header: spec.has_header, names: header };
+        let resolve = |column: &ColumnRef| header.resolve(column);
 
         Ok(Columns {
             customer: resolve(&spec.customer)?,
@@ -37,49 +50,54 @@ impl Columns {
             cost: spec.cost.as_ref().map(resolve).transpose()?,
         })
     }
+}
 
-    /// Returns the number of fields a row needs so that every selected column is present.
-    pub(crate) fn min_fields(&self) -> usize {
-        let cost = self.cost.as_ref().map_or(0, |column| column.index);
-        self.customer.index.max(self.date.index).max(self.amount.index).max(cost) + 1
-    }
-
-    /// Iterates over the selected columns with the role of each, in row parsing order.
-    pub(crate) fn with_roles(&self) -> impl Iterator<Item = (&'static str, &Column)> {
+impl SelectedColumns for Columns {
+    fn with_roles(&self) -> impl Iterator<Item = (&'static str, &Column)> {
         [("customer id", &self.customer), ("date", &self.date), ("amount", &self.amount)]
             .into_iter()
             .chain(self.cost.as_ref().map(|column| ("cost", column)))
     }
 }
 
-fn resolve_column(
-    column: &ColumnRef,
-    spec: &SourceSpec,
-    header: Option<&[String]>,
-) -> Result<Column, IngestError> {
-    let path = &spec.path;
-    let index = match column {
-        ColumnRef::Index(index) => *index,
-        ColumnRef::Name(name) if !spec.has_header => {
-            return Err(IngestError::NameWithoutHeader { path: path.clone(), name: name.clone() });
-        }
-        ColumnRef::Name(name) => {
-            let Some(names) = header else {
-                return Err(IngestError::MissingHeader { path: path.clone(), name: name.clone() });
-            };
-            let requested = name.trim();
-            let Some(index) = names.iter().position(|found| found == requested) else {
-                return Err(unknown_column(path, name, names, spec.format));
-            };
-            index
-        }
-    };
+/// The header row of a file, with the settings that decide how a [`ColumnRef`] is found in it.
+pub(crate) struct HeaderRow<'a> {
+    /// Path of the file, for messages.
+    pub(crate) path: &'a Path,
+    pub(crate) format: Format,
+    /// Whether the spec says that the file has a header row.
+    pub(crate) has_header: bool,
+    /// The trimmed names of the header row, or `None` when the file has no header row.
+    pub(crate) names: Option<&'a [String]>,
+}
 
-    let label = match header.and_then(|names| names.get(index)) {
-        Some(name) if !name.is_empty() => format!("{index} ({name})"),
-        _ => index.to_string(),
-    };
-    Ok(Column { index, label })
+impl HeaderRow<'_> {
+    /// Finds the position of `column` and labels it for messages.
+    pub(crate) fn resolve(&self, column: &ColumnRef) -> Result<Column, IngestError> {
+        let path = self.path;
+        let index = match column {
+            ColumnRef::Index(index) => *index,
+            ColumnRef::Name(name) if !self.has_header => {
+                return Err(IngestError::NameWithoutHeader { path: path.to_path_buf(), name: name.clone() });
+            }
+            ColumnRef::Name(name) => {
+                let Some(names) = self.names else {
+                    return Err(IngestError::MissingHeader { path: path.to_path_buf(), name: name.clone() });
+                };
+                let requested = name.trim();
+                let Some(index) = names.iter().position(|found| found == requested) else {
+                    return Err(unknown_column(path, name, names, self.format));
+                };
+                index
+            }
+        };
+
+        let label = match self.names.and_then(|names| names.get(index)) {
+            Some(name) if !name.is_empty() => format!("{index} ({name})"),
+            _ => index.to_string(),
+        };
+        Ok(Column { index, label })
+    }
 }
 
 /// Builds the error for a name that is not in the header, with a hint when the

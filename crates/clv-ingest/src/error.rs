@@ -1,26 +1,35 @@
-//! Errors that stop reading a transaction log.
+//! Errors that stop reading a transaction log or a summary file.
 
 use std::io;
 use std::path::PathBuf;
 
 use crate::report::RejectedRow;
 
-/// An error that stops reading a transaction log.
+/// An error that stops reading a transaction log or a summary file.
 ///
-/// Every message names the file. The OS error of [`IngestError::Open`] and
-/// [`IngestError::Read`] is part of the message, so `source()` returns `None`
-/// for them and an error chain does not print it twice.
+/// Every message names the file. The OS error of the open and read errors is
+/// part of the message, so `source()` returns `None` for them and an error
+/// chain does not print it twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IngestError {
-    /// The file could not be opened.
+    /// The transaction log could not be opened.
     #[error("failed to open transaction log {}: {error}", path.display())]
     Open { path: PathBuf, error: io::Error },
 
-    /// Reading failed. `line` is the line on which the last record read starts,
-    /// or 0 when none was read.
+    /// Reading the transaction log failed. `line` is the line on which the last
+    /// record read starts, or 0 when none was read.
     #[error("failed to read transaction log {} after line {line}: {error}", path.display())]
     Read { path: PathBuf, line: u64, error: io::Error },
+
+    /// The summary file could not be opened.
+    #[error("failed to open summary file {}: {error}", path.display())]
+    OpenSummary { path: PathBuf, error: io::Error },
+
+    /// Reading the summary file failed. `line` is the line on which the last
+    /// record read starts, or 0 when none was read.
+    #[error("failed to read summary file {} after line {line}: {error}", path.display())]
+    ReadSummary { path: PathBuf, line: u64, error: io::Error },
 
     /// The delimiter of a delimited format cannot separate fields.
     #[error(

@@ -1,4 +1,5 @@
-//! Reads transaction logs into [`clv_core::Transaction`]s.
+//! Reads transaction logs into [`clv_core::Transaction`]s, and per-customer
+//! summary files into [`SummaryRecord`]s.
 //!
 //! A [`SourceSpec`] describes where the log is, how its fields are separated
 //! ([`Format`]), which columns hold the customer id, date, amount and optional
@@ -27,19 +28,46 @@
 //! assert_eq!(report.rows_read, report.rows_accepted + report.rows_rejected());
 //! # Ok::<(), clv_ingest::IngestError>(())
 //! ```
+//!
+//! Models fitted on data that is already summarised read a summary file
+//! instead. A [`SummarySpec`] selects the columns of the frequency, recency
+//! and age of each row and, optionally, of the customer id, of the number of
+//! customers that the row describes and of the mean repeat purchase value.
+//! [`SummaryReader`] streams the rows as [`SummaryRecord`]s, checks that each
+//! row is consistent (recency at most age, and 0 when the frequency is 0), and
+//! accounts for every row in an [`IngestReport`] as the transaction reader does.
+//!
+//! ```no_run
+//! use clv_ingest::{ColumnRef, SummaryReader, SummarySpec};
+//!
+//! let mut spec = SummarySpec::new("data/donations.csv", "frequency", "recency", "periods");
+//! spec.count = Some(ColumnRef::from("weights"));
+//!
+//! let mut customers = 0;
+//! for record in SummaryReader::open(&spec)? {
+//!     customers += record?.count;
+//! }
+//! assert_eq!(customers, 11_104);
+//! # Ok::<(), clv_ingest::IngestError>(())
+//! ```
 
 mod amount;
 mod columns;
 mod date;
 mod error;
+mod field;
 mod hint;
+mod number;
 mod reader;
 mod report;
 mod row;
+mod rows;
 mod source;
 mod spec;
+mod summary;
 
 pub use error::IngestError;
 pub use reader::TransactionReader;
 pub use report::{IngestReport, KEPT_REJECTIONS, RejectReason, RejectedRow};
 pub use spec::{ColumnRef, Format, InvalidRowPolicy, SourceSpec};
+pub use summary::{SummaryReader, SummaryRecord, SummarySpec};

@@ -1,4 +1,4 @@
-//! Counts of what happened to the rows of a transaction log.
+//! Counts of what happened to the rows of a transaction log or a summary file.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,18 +9,18 @@ use serde::{Serialize, Serializer};
 /// Number of rejected rows kept in [`IngestReport::first_rejections`].
 pub const KEPT_REJECTIONS: usize = 10;
 
-/// Counts of the rows read from one transaction log.
+/// Counts of the rows read from one transaction log or summary file.
 ///
 /// Every data row is either accepted or rejected, so `rows_read` always equals
 /// `rows_accepted + rows_rejected()`. The header row and blank lines are not data rows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IngestReport {
-    /// Path of the transaction log.
+    /// Path of the file.
     #[serde(serialize_with = "serialize_path")]
     pub path: PathBuf,
     /// Data rows read so far.
     pub rows_read: u64,
-    /// Rows turned into transactions.
+    /// Rows turned into transactions or summary records.
     pub rows_accepted: u64,
     /// Lines that are empty or contain only whitespace. They are skipped.
     pub blank_lines: u64,
@@ -79,17 +79,36 @@ pub enum RejectReason {
     InvalidCost,
     /// A selected field is not valid UTF-8.
     InvalidUtf8,
+    /// The frequency of a summary row is not a whole number of at least 0.
+    InvalidFrequency,
+    /// The recency of a summary row is not a finite number of at least 0.
+    InvalidRecency,
+    /// The age of a summary row is not a finite number of at least 0.
+    InvalidAge,
+    /// The customer count of a summary row is not a whole number of at least 1.
+    InvalidCount,
+    /// The monetary value of a summary row is not a plain decimal number.
+    InvalidMonetaryValue,
+    /// The values of a summary row contradict each other: the recency is
+    /// greater than the age, or greater than 0 while the frequency is 0.
+    InconsistentSummary,
 }
 
 impl RejectReason {
     /// All reasons, in their sort order.
-    pub const ALL: [RejectReason; 6] = [
+    pub const ALL: [RejectReason; 12] = [
         RejectReason::MissingField,
         RejectReason::EmptyCustomerId,
         RejectReason::InvalidDate,
         RejectReason::InvalidAmount,
         RejectReason::InvalidCost,
         RejectReason::InvalidUtf8,
+        RejectReason::InvalidFrequency,
+        RejectReason::InvalidRecency,
+        RejectReason::InvalidAge,
+        RejectReason::InvalidCount,
+        RejectReason::InvalidMonetaryValue,
+        RejectReason::InconsistentSummary,
     ];
 
     /// Returns the stable snake_case name used in reports, the same as the serialized form.
@@ -101,6 +120,12 @@ impl RejectReason {
             RejectReason::InvalidAmount => "invalid_amount",
             RejectReason::InvalidCost => "invalid_cost",
             RejectReason::InvalidUtf8 => "invalid_utf8",
+            RejectReason::InvalidFrequency => "invalid_frequency",
+            RejectReason::InvalidRecency => "invalid_recency",
+            RejectReason::InvalidAge => "invalid_age",
+            RejectReason::InvalidCount => "invalid_count",
+            RejectReason::InvalidMonetaryValue => "invalid_monetary_value",
+            RejectReason::InconsistentSummary => "inconsistent_summary",
         }
     }
 
@@ -114,10 +139,21 @@ impl RejectReason {
             RejectReason::InvalidDate => {
                 "fix the row, set date_format to match the file, or set invalid_rows = \"skip\""
             }
-            RejectReason::InvalidAmount | RejectReason::InvalidCost => {
+            RejectReason::InvalidAmount | RejectReason::InvalidCost | RejectReason::InvalidMonetaryValue => {
                 "fix the row or set invalid_rows = \"skip\""
             }
             RejectReason::InvalidUtf8 => "convert the file to UTF-8 or set invalid_rows = \"skip\"",
+            RejectReason::InvalidFrequency
+            | RejectReason::InvalidRecency
+            | RejectReason::InvalidAge
+            | RejectReason::InvalidCount => {
+                "fix the row, check that the column settings select the intended columns, \
+                 or set invalid_rows = \"skip\""
+            }
+            RejectReason::InconsistentSummary => {
+                "fix the row, check that the recency and age columns are selected correctly \
+                 and use the same time unit, or set invalid_rows = \"skip\""
+            }
         }
     }
 }
@@ -170,6 +206,36 @@ mod tests {
         for reason in RejectReason::ALL {
             let json = serde_json::to_string(&reason).unwrap();
             assert_eq!(json, format!("\"{}\"", reason.name()));
+        }
+    }
+
+    #[test]
+    fn all_lists_every_reason_once() {
+        // The match has no wildcard, so a new reason does not compile until it is numbered here.
+        let position = |reason: RejectReason| match reason {
+            RejectReason::MissingField => 0,
+            RejectReason::EmptyCustomerId => 1,
+            RejectReason::InvalidDate => 2,
+            RejectReason::InvalidAmount => 3,
+            RejectReason::InvalidCost => 4,
+            RejectReason::InvalidUtf8 => 5,
+            RejectReason::InvalidFrequency => 6,
+            RejectReason::InvalidRecency => 7,
+            RejectReason::InvalidAge => 8,
+            RejectReason::InvalidCount => 9,
+            RejectReason::InvalidMonetaryValue => 10,
+            RejectReason::InconsistentSummary => 11,
+        };
+
+        for (index, reason) in RejectReason::ALL.into_iter().enumerate() {
+            assert_eq!(position(reason), index, "{reason}");
+        }
+    }
+
+    #[test]
+    fn remedies_offer_skip() {
+        for reason in RejectReason::ALL {
+            assert!(reason.remedy().ends_with("or set invalid_rows = \"skip\""), "{reason}");
         }
     }
 

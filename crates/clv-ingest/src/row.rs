@@ -3,23 +3,19 @@
 use clv_core::Transaction;
 
 use crate::amount::parse_money;
-use crate::columns::{Column, Columns};
+use crate::columns::Columns;
 use crate::date::parse_date;
-use crate::hint::guess_separator;
+use crate::field::{FieldCount, field_text, rejection};
 use crate::report::{RejectReason, RejectedRow};
+use crate::rows::RecordParser;
 use crate::source::Record;
 use crate::spec::Format;
-
-/// Maximum number of characters of a whole row kept in a rejection.
-const MAX_ROW_CHARS: usize = 200;
 
 /// Parses records into transactions with one set of columns and one date format.
 pub(crate) struct RowParser {
     columns: Columns,
     date_format: String,
-    format: Format,
-    /// Whether every row so far, the header row included, had exactly one field.
-    single_field_rows_only: bool,
+    field_count: FieldCount,
 }
 
 impl RowParser {
@@ -31,22 +27,19 @@ impl RowParser {
         format: Format,
         header_fields: Option<usize>,
     ) -> RowParser {
-        let single_field_rows_only = header_fields.is_none_or(|count| count == 1);
-        RowParser { columns, date_format, format, single_field_rows_only }
+        RowParser { columns, date_format, field_count: FieldCount::new(format, header_fields) }
     }
+}
+
+impl RecordParser for RowParser {
+    type Output = Transaction;
 
     /// Parses one record, or explains which field makes it invalid.
     ///
     /// The fields are checked in the order customer id, date, amount, cost, and
     /// the first invalid one is reported.
-    pub(crate) fn parse(&mut self, record: &Record<'_>) -> Result<Transaction, RejectedRow> {
-        let single_field_rows_so_far = self.single_field_rows_only;
-        if record.len() != 1 {
-            self.single_field_rows_only = false;
-        }
-        if record.len() < self.columns.min_fields() {
-            return Err(self.missing_field(record, single_field_rows_so_far));
-        }
+    fn parse(&mut self, record: &Record<'_>) -> Result<Transaction, RejectedRow> {
+        self.field_count.check(record, &self.columns)?;
 
         let columns = &self.columns;
         let customer = field_text(record, &columns.customer, "customer id")?;
@@ -78,73 +71,6 @@ impl RowParser {
 
         Ok(Transaction { customer: customer.to_string(), date, amount, cost })
     }
-
-    /// Builds the rejection of a row with too few fields, located at the first
-    /// missing column.
-    fn missing_field(&self, record: &Record<'_>, single_field_rows_so_far: bool) -> RejectedRow {
-        let found = record.len();
-        let expected = self.columns.min_fields();
-        let column = self
-            .columns
-            .with_roles()
-            .map(|(_, column)| column)
-            .filter(|column| column.index >= found)
-            .min_by_key(|column| column.index)
-            .expect("a row with fewer fields than min_fields lacks a selected column");
-
-        let noun = if found == 1 { "field" } else { "fields" };
-        let mut message = format!("found {found} {noun}, expected at least {expected}");
-        if found == 1 && single_field_rows_so_far {
-            let row = record.field(0).unwrap_or_default();
-            if let Some(hint) = guess_separator(row, self.format) {
-                message = format!("{message}: {hint}");
-            }
-        }
-
-        let separator = match self.format {
-            Format::Delimited { delimiter } => char::from(delimiter).to_string(),
-            Format::Whitespace => " ".to_string(),
-        };
-        let row = truncate(record.join_fields(&separator), MAX_ROW_CHARS);
-        RejectedRow {
-            line: record.line,
-            column: column.label.clone(),
-            value: row,
-            reason: RejectReason::MissingField,
-            message,
-        }
-    }
-}
-
-/// Returns the text of a selected field, or a rejection when it is not UTF-8.
-/// The caller has checked that the field exists.
-fn field_text<'a>(record: &Record<'a>, column: &Column, role: &str) -> Result<&'a str, RejectedRow> {
-    let bytes = record.field(column.index).unwrap_or_default();
-
-    std::str::from_utf8(bytes).map_err(|error| {
-        let value = String::from_utf8_lossy(bytes);
-        let message = format!("invalid UTF-8 in the {role} {value:?} at byte {}", error.valid_up_to());
-        rejection(record, column, &value, RejectReason::InvalidUtf8, message)
-    })
-}
-
-fn rejection(
-    record: &Record<'_>,
-    column: &Column,
-    value: &str,
-    reason: RejectReason,
-    message: String,
-) -> RejectedRow {
-    RejectedRow { line: record.line, column: column.label.clone(), value: value.to_string(), reason, message }
-}
-
-/// Cuts `text` to at most `max_chars` characters, marking a cut with an ellipsis.
-fn truncate(mut text: String, max_chars: usize) -> String {
-    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
-        text.truncate(cut);
-        text.push('…');
-    }
-    text
 }
 
 #[cfg(test)]
@@ -223,12 +149,5 @@ mod tests {
         assert_eq!(rejected.column, "0");
         assert_eq!(rejected.value, "ab\u{FFFD}c");
         assert_eq!(rejected.message, "invalid UTF-8 in the customer id \"ab\u{FFFD}c\" at byte 2");
-    }
-
-    #[test]
-    fn truncate_marks_cut() {
-        assert_eq!(truncate("abcdef".to_string(), 3), "abc…");
-        assert_eq!(truncate("abc".to_string(), 3), "abc");
-        assert_eq!(truncate("ééé".to_string(), 2), "éé…");
     }
 }

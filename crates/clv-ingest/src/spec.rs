@@ -2,7 +2,7 @@
 //! separated and which columns hold the customer, date, amount and cost.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::IngestError;
 
@@ -54,21 +54,7 @@ impl SourceSpec {
 
     /// Checks the settings that do not depend on the file's content.
     pub(crate) fn validate(&self) -> Result<(), IngestError> {
-        if let Format::Delimited { delimiter } = self.format {
-            let reason = match delimiter {
-                b'"' => Some("it is the quote character"),
-                b'\n' | b'\r' => Some("it ends a line"),
-                0x80.. => Some("it is not an ASCII character"),
-                _ => None,
-            };
-            if let Some(reason) = reason {
-                return Err(IngestError::InvalidDelimiter {
-                    path: self.path.clone(),
-                    delimiter: describe_byte(delimiter),
-                    reason,
-                });
-            }
-        }
+        validate_format(&self.path, self.format)?;
 
         if self.date_format.trim().is_empty() {
             return Err(IngestError::InvalidDateFormat {
@@ -115,7 +101,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// A column of the log, selected by header name or by position.
+/// A column of the file, selected by header name or by position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ColumnRef {
     /// The first column whose header name, with surrounding whitespace
@@ -152,7 +138,7 @@ impl fmt::Display for ColumnRef {
     }
 }
 
-/// What to do with a row that cannot be read as a transaction.
+/// What to do with a row that cannot be read as a transaction or a summary record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InvalidRowPolicy {
     /// Stop at the first invalid row with an error that names it.
@@ -160,6 +146,26 @@ pub enum InvalidRowPolicy {
     Error,
     /// Skip invalid rows, counting them in the [`IngestReport`](crate::IngestReport).
     Skip,
+}
+
+/// Checks that the delimiter of a delimited `format` can separate fields.
+pub(crate) fn validate_format(path: &Path, format: Format) -> Result<(), IngestError> {
+    if let Format::Delimited { delimiter } = format {
+        let reason = match delimiter {
+            b'"' => Some("it is the quote character"),
+            b'\n' | b'\r' => Some("it ends a line"),
+            0x80.. => Some("it is not an ASCII character"),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            return Err(IngestError::InvalidDelimiter {
+                path: path.to_path_buf(),
+                delimiter: describe_byte(delimiter),
+                reason,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes a delimiter byte readably: `','`, `'\t'` or `0xff`.

@@ -1,11 +1,13 @@
-//! Loads the transaction log of a config into customer summaries.
+//! Loads the data file of a config into customer summaries.
 
 use clv_core::{Decimal, Summaries, SummaryBuilder};
-use clv_ingest::{IngestReport, TransactionReader};
+use clv_ingest::{IngestReport, SourceSpec, SummaryReader, SummarySpec, TransactionReader};
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::config::{Config, MarginSource};
+use crate::config::{Config, MarginSource, Source};
 use crate::error::RunnerError;
+
+mod from_summaries;
 
 /// The summaries of a run and how the rows that produced them were accounted for.
 #[derive(Clone, Debug)]
@@ -18,29 +20,15 @@ pub struct DataSet {
     pub margin: Decimal,
 }
 
-/// Reads the config's source and builds the summaries.
+/// Reads the config's data file and builds the summaries.
 pub fn load(config: &Config) -> Result<DataSet, RunnerError> {
-    let source = &config.source;
-    let row_margin = match config.margin {
-        MarginSource::Configured(margin) => margin,
-        // Rows without a cost cannot occur here, because the reader rejects a missing cost.
-        MarginSource::CostColumn => Decimal::ONE,
+    log::info!("reading {}", config.source.path().display());
+    let (ingest, summaries) = match &config.source {
+        Source::Transactions(spec) => load_transactions(spec, config)?,
+        Source::Summaries(spec) => load_summaries(spec, config)?,
     };
-
-    log::info!("reading {}", source.path.display());
-    let mut reader = TransactionReader::open(source)?;
-    let mut builder = SummaryBuilder::new(row_margin);
-    for transaction in &mut reader {
-        builder
-            .add(transaction?)
-            .map_err(|error| RunnerError::Summary { path: source.path.clone(), source: error })?;
-    }
-    let ingest = reader.into_report();
     log::info!("read {} rows, accepted {}", ingest.rows_read, ingest.rows_accepted);
 
-    let summaries = builder
-        .build(config.unit, config.calibration_end, config.observation_end)
-        .map_err(|error| RunnerError::Summary { path: source.path.clone(), source: error })?;
     let margin = match config.margin {
         MarginSource::Configured(margin) => margin,
         MarginSource::CostColumn => margin_from_cost(&summaries, config)?,
@@ -48,12 +36,50 @@ pub fn load(config: &Config) -> Result<DataSet, RunnerError> {
     Ok(DataSet { ingest, summaries, margin })
 }
 
+fn load_transactions(spec: &SourceSpec, config: &Config) -> Result<(IngestReport, Summaries), RunnerError> {
+    let row_margin = match config.margin {
+        MarginSource::Configured(margin) => margin,
+        // Every row has a cost here, because the reader rejects a missing cost.
+        MarginSource::CostColumn => Decimal::ONE,
+    };
+    let summary_error = |error| RunnerError::Summary { path: spec.path.clone(), error };
+
+    let mut reader = TransactionReader::open(spec)?;
+    let mut builder = SummaryBuilder::new(row_margin);
+    for transaction in &mut reader {
+        builder.add(transaction?).map_err(summary_error)?;
+    }
+    let ingest = reader.into_report();
+    let summaries =
+        builder.build(config.unit, config.calibration_end, config.observation_end).map_err(summary_error)?;
+    Ok((ingest, summaries))
+}
+
+fn load_summaries(spec: &SummarySpec, config: &Config) -> Result<(IngestReport, Summaries), RunnerError> {
+    let calibration_end =
+        config.calibration_end.expect("the config requires calibration_end for a summary file");
+    let margin = match config.margin {
+        MarginSource::Configured(margin) => margin,
+        MarginSource::CostColumn => Decimal::ONE,
+    };
+
+    let mut reader = SummaryReader::open(spec)?;
+    let mut records = Vec::new();
+    for record in &mut reader {
+        records.push(record?);
+    }
+    let ingest = reader.into_report();
+    let summaries = from_summaries::summaries(&records, config.unit, calibration_end, margin)
+        .map_err(|error| RunnerError::Summary { path: spec.path.clone(), error })?;
+    Ok((ingest, summaries))
+}
+
 /// Calibration profit over calibration revenue, which must be a margin in (0, 1].
 fn margin_from_cost(summaries: &Summaries, config: &Config) -> Result<Decimal, RunnerError> {
     let revenue: Decimal = summaries.customers.iter().map(|c| c.revenue).sum();
     let profit: Decimal = summaries.customers.iter().map(|c| c.profit).sum();
     let invalid = || RunnerError::CostMargin {
-        path: config.source.path.clone(),
+        path: config.source.path().to_path_buf(),
         revenue: revenue.to_string(),
         profit: profit.to_string(),
     };

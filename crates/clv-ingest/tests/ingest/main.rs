@@ -1,7 +1,8 @@
-//! Integration tests of reading transaction logs from files.
+//! Integration tests of reading transaction logs and summary files.
 
 mod common;
 mod delimited;
 mod open_errors;
 mod rejections;
+mod summaries;
 mod whitespace;

@@ -13,12 +13,36 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clv_core::{ClvModel, Date, Decimal, Discount, TimeUnit};
-use clv_ingest::{Format, InvalidRowPolicy, SourceSpec};
+use clv_ingest::{ColumnRef, Format, InvalidRowPolicy, SourceSpec, SummarySpec};
 
 use crate::error::RunnerError;
 use crate::registry;
 pub use column::ColumnSetting;
-use sections::{InvalidRows, RawConfig, Separator};
+use sections::{DataSection, InvalidRows, Layout, RawConfig, Separator};
+
+/// Longest CLV horizon accepted, in days: 100 years. Predictions sum over
+/// every time unit of the horizon, so an unbounded horizon in days would
+/// take unbounded time, and value that far out is discounted to nothing.
+pub const MAX_HORIZON_DAYS: f64 = 100.0 * 365.25;
+
+/// The data file of a run and how to read it.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A transaction log: one row per purchase.
+    Transactions(SourceSpec),
+    /// Per-customer summaries: one row per customer or per pattern with a count.
+    Summaries(SummarySpec),
+}
+
+impl Source {
+    /// Path of the data file.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Transactions(spec) => &spec.path,
+            Source::Summaries(spec) => &spec.path,
+        }
+    }
+}
 
 /// Where the gross margin of the models comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +74,8 @@ impl std::fmt::Debug for ConfiguredModel {
 pub struct Config {
     /// The config file it was read from.
     pub path: PathBuf,
-    /// How to read the transaction log.
-    pub source: SourceSpec,
+    /// How to read the data file.
+    pub source: Source,
     /// Unit of every duration.
     pub unit: TimeUnit,
     /// Last day of the calibration period; without it there is no holdout.
@@ -74,7 +98,7 @@ impl Config {
     /// Reads and validates a config file.
     pub fn from_path(path: &Path) -> Result<Config, RunnerError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| RunnerError::ConfigRead { path: path.to_path_buf(), source })?;
+            .map_err(|error| RunnerError::ConfigRead { path: path.to_path_buf(), error })?;
         Config::from_toml(&text, path)
     }
 
@@ -84,43 +108,22 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
         let base = path.parent().unwrap_or(Path::new(""));
 
-        let data = raw.data;
-        let format = match data.separator {
-            Separator::Comma => Format::Delimited { delimiter: b',' },
-            Separator::Tab => Format::Delimited { delimiter: b'\t' },
-            Separator::Semicolon => Format::Delimited { delimiter: b';' },
-            Separator::Pipe => Format::Delimited { delimiter: b'|' },
-            Separator::Whitespace => Format::Whitespace,
-        };
-        let columns =
-            [("data.customer", &data.customer), ("data.date", &data.date), ("data.amount", &data.amount)];
-        for (key, column) in columns.into_iter().chain(data.cost.as_ref().map(|c| ("data.cost", c))) {
-            if matches!(column, ColumnSetting::Name(_)) && !data.header {
-                return Err(invalid(format!(
-                    "{key} names a column by header, but data.header is false: give a 0-based index, \
-                     or set data.header = true"
-                )));
+        let source = source_from(raw.data, base).map_err(invalid)?;
+        let period = raw.period;
+        if let Source::Summaries(_) = &source {
+            let Some(calibration_end) = period.calibration_end else {
+                return Err(invalid(
+                    "period.calibration_end is missing: with data.layout = \"summary\" it is the day the \
+                     summaries were taken, so the customers' recency and age end there"
+                        .into(),
+                ));
+            };
+            if period.observation_end.is_some_and(|end| end.0 != calibration_end.0) {
+                return Err(invalid(
+                    "period.observation_end is set, but a summary file has no holdout: remove it".into(),
+                ));
             }
         }
-        if data.date_format.trim().is_empty() {
-            return Err(invalid("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into()));
-        }
-        let source = SourceSpec {
-            path: join_lexically(base, &data.path),
-            format,
-            has_header: data.header,
-            customer: (&data.customer).into(),
-            date: (&data.date).into(),
-            amount: (&data.amount).into(),
-            cost: data.cost.as_ref().map(Into::into),
-            date_format: data.date_format,
-            invalid_rows: match data.invalid_rows {
-                InvalidRows::Stop => InvalidRowPolicy::Error,
-                InvalidRows::Skip => InvalidRowPolicy::Skip,
-            },
-        };
-
-        let period = raw.period;
         if let (Some(calibration_end), Some(observation_end)) =
             (period.calibration_end, period.observation_end)
         {
@@ -133,10 +136,13 @@ impl Config {
         }
 
         let value = raw.value;
-        if !(value.horizon.is_finite() && value.horizon > 0.0) {
+        let max_horizon = MAX_HORIZON_DAYS / period.time_unit.days();
+        if !(value.horizon.is_finite() && value.horizon > 0.0 && value.horizon <= max_horizon) {
             return Err(invalid(format!(
-                "value.horizon must be a positive number of {}s, found {}",
-                period.time_unit, value.horizon
+                "value.horizon must be a positive number of {unit}s, at most {max_horizon} {unit}s (100 years), \
+                 found {}",
+                value.horizon,
+                unit = period.time_unit,
             )));
         }
         if !(0.0..1.0).contains(&value.annual_discount_rate) {
@@ -145,29 +151,34 @@ impl Config {
                 value.annual_discount_rate
             )));
         }
-        let margin = match (value.margin, &source.cost) {
-            (Some(_), Some(_)) => {
+        let has_cost = matches!(&source, Source::Transactions(spec) if spec.cost.is_some());
+        let margin = match (value.margin, has_cost) {
+            (Some(_), true) => {
                 return Err(invalid(
                     "value.margin and data.cost are both set: profit comes from the cost column when there \
                      is one, so remove one of them"
                         .into(),
                 ));
             }
-            (Some(margin), None) => MarginSource::Configured(parse_margin(margin).map_err(invalid)?),
-            (None, Some(_)) => MarginSource::CostColumn,
-            (None, None) => MarginSource::Configured(Decimal::ONE),
+            (Some(margin), false) => MarginSource::Configured(parse_margin(margin).map_err(invalid)?),
+            (None, true) => MarginSource::CostColumn,
+            (None, false) => MarginSource::Configured(Decimal::ONE),
         };
 
         let output_dir =
             join_lexically(base, &raw.output.map(|o| o.dir).unwrap_or_else(|| PathBuf::from("out")));
         let models = build_models(raw.models).map_err(invalid)?;
 
+        let observation_end = match &source {
+            Source::Summaries(_) => None,
+            Source::Transactions(_) => period.observation_end.map(|d| d.0),
+        };
         Ok(Config {
             path: path.to_path_buf(),
             source,
             unit: period.time_unit,
             calibration_end: period.calibration_end.map(|d| d.0),
-            observation_end: period.observation_end.map(|d| d.0),
+            observation_end,
             horizon: value.horizon,
             annual_discount_rate: value.annual_discount_rate,
             margin,
@@ -179,6 +190,102 @@ impl Config {
     /// Per-unit discounting equivalent to the annual rate.
     pub fn discount(&self) -> Discount {
         Discount::from_annual(self.annual_discount_rate, self.unit)
+    }
+}
+
+/// Validates the `[data]` section into the spec of its layout.
+fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
+    let format = match data.separator {
+        Separator::Comma => Format::Delimited { delimiter: b',' },
+        Separator::Tab => Format::Delimited { delimiter: b'\t' },
+        Separator::Semicolon => Format::Delimited { delimiter: b';' },
+        Separator::Pipe => Format::Delimited { delimiter: b'|' },
+        Separator::Whitespace => Format::Whitespace,
+    };
+    let invalid_rows = match data.invalid_rows {
+        InvalidRows::Stop => InvalidRowPolicy::Error,
+        InvalidRows::Skip => InvalidRowPolicy::Skip,
+    };
+    let path = join_lexically(base, &data.path);
+
+    let transaction_keys = [
+        ("date", data.date.is_some()),
+        ("amount", data.amount.is_some()),
+        ("cost", data.cost.is_some()),
+        ("date_format", data.date_format.is_some()),
+    ];
+    let summary_keys = [
+        ("frequency", data.frequency.is_some()),
+        ("recency", data.recency.is_some()),
+        ("age", data.age.is_some()),
+        ("count", data.count.is_some()),
+        ("monetary_value", data.monetary_value.is_some()),
+    ];
+    let (misplaced, layout_name) = match data.layout {
+        Layout::Transactions => (summary_keys.as_slice(), "transactions"),
+        Layout::Summary => (transaction_keys.as_slice(), "summary"),
+    };
+    if let Some((key, _)) = misplaced.iter().find(|(_, set)| *set) {
+        return Err(format!(
+            "data.{key} does not apply to data.layout = \"{layout_name}\": remove it, or change data.layout"
+        ));
+    }
+
+    let columns = [
+        ("data.customer", &data.customer),
+        ("data.date", &data.date),
+        ("data.amount", &data.amount),
+        ("data.cost", &data.cost),
+        ("data.frequency", &data.frequency),
+        ("data.recency", &data.recency),
+        ("data.age", &data.age),
+        ("data.count", &data.count),
+        ("data.monetary_value", &data.monetary_value),
+    ];
+    for (key, column) in columns {
+        if matches!(column, Some(ColumnSetting::Name(_))) && !data.header {
+            return Err(format!(
+                "{key} names a column by header, but data.header is false: give a 0-based index, \
+                 or set data.header = true"
+            ));
+        }
+    }
+
+    let required = |key: &str, column: Option<ColumnSetting>| {
+        column.map(|c| ColumnRef::from(&c)).ok_or_else(|| {
+            format!("data.{key} is missing: give the column as a 0-based index or a header name")
+        })
+    };
+    match data.layout {
+        Layout::Transactions => {
+            let date_format = data.date_format.unwrap_or_else(|| "%Y-%m-%d".to_string());
+            if date_format.trim().is_empty() {
+                return Err("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into());
+            }
+            Ok(Source::Transactions(SourceSpec {
+                path,
+                format,
+                has_header: data.header,
+                customer: required("customer", data.customer)?,
+                date: required("date", data.date)?,
+                amount: required("amount", data.amount)?,
+                cost: data.cost.as_ref().map(Into::into),
+                date_format,
+                invalid_rows,
+            }))
+        }
+        Layout::Summary => Ok(Source::Summaries(SummarySpec {
+            path,
+            format,
+            has_header: data.header,
+            customer: data.customer.as_ref().map(Into::into),
+            frequency: required("frequency", data.frequency)?,
+            recency: required("recency", data.recency)?,
+            age: required("age", data.age)?,
+            count: data.count.as_ref().map(Into::into),
+            monetary_value: data.monetary_value.as_ref().map(Into::into),
+            invalid_rows,
+        })),
     }
 }
 
@@ -218,28 +325,37 @@ fn parse_margin(margin: f64) -> Result<Decimal, String> {
 
 /// Builds every `[[models]]` entry through the registry, checking names and kinds.
 fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String> {
-    if tables.is_empty() {
-        return Err(format!(
-            "no [[models]] entry: add at least one, with a name and a kind ({})",
-            registry::kind_names().join(", ")
-        ));
-    }
-
     let mut models: Vec<ConfiguredModel> = Vec::with_capacity(tables.len());
     for (index, mut table) in tables.into_iter().enumerate() {
         let at = format!("models[{index}]");
         let name = take_string(&mut table, "name", &at)?;
         let kind = take_string(&mut table, "kind", &at)?;
-        if name.trim().is_empty() {
-            return Err(format!("{at}.name is empty: give each model a label"));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
+            return Err(format!(
+                "{at}.name {name:?} is invalid: use letters, digits, '_', '-' and '.', because the name \
+                 becomes part of the column names of predictions.csv"
+            ));
         }
         if models.iter().any(|m| m.name == name) {
             return Err(format!("{at}.name {name:?} is used twice: model names must be unique"));
+        }
+        if let Some(column) = clashing_column(&models, &name) {
+            return Err(format!(
+                "{at}.name {name:?} gives the predictions.csv column {column:?} that another model also \
+                 gives: rename one of them"
+            ));
         }
         let model = registry::build(&kind, table).map_err(|message| format!("{at} ({name}): {message}"))?;
         models.push(ConfiguredModel { name, kind, model });
     }
     Ok(models)
+}
+
+/// Returns a predictions.csv column that `name` would share with one of `models`.
+fn clashing_column(models: &[ConfiguredModel], name: &str) -> Option<String> {
+    let taken: Vec<String> =
+        models.iter().flat_map(|model| crate::report::prediction_columns(&model.name)).collect();
+    crate::report::prediction_columns(name).into_iter().find(|column| taken.contains(column))
 }
 
 fn take_string(table: &mut toml::Table, key: &str, at: &str) -> Result<String, String> {

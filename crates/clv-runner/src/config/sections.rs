@@ -22,18 +22,35 @@ pub(super) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(super) struct DataSection {
     pub path: PathBuf,
+    #[serde(default)]
+    pub layout: Layout,
     #[serde(default = "default_separator")]
     pub separator: Separator,
     #[serde(default = "default_true")]
     pub header: bool,
-    pub customer: ColumnSetting,
-    pub date: ColumnSetting,
-    pub amount: ColumnSetting,
+    pub customer: Option<ColumnSetting>,
+    pub date: Option<ColumnSetting>,
+    pub amount: Option<ColumnSetting>,
     pub cost: Option<ColumnSetting>,
-    #[serde(default = "default_date_format")]
-    pub date_format: String,
+    pub date_format: Option<String>,
+    pub frequency: Option<ColumnSetting>,
+    pub recency: Option<ColumnSetting>,
+    pub age: Option<ColumnSetting>,
+    pub count: Option<ColumnSetting>,
+    pub monetary_value: Option<ColumnSetting>,
     #[serde(default)]
     pub invalid_rows: InvalidRows,
+}
+
+/// What one row of the data file describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Layout {
+    /// One purchase: customer, date, amount and optional cost.
+    #[default]
+    Transactions,
+    /// One customer's summary (frequency, recency, age), optionally standing for `count` customers.
+    Summary,
 }
 
 /// What to do with a row that cannot be read.
@@ -111,8 +128,4 @@ fn default_separator() -> Separator {
 
 fn default_true() -> bool {
     true
-}
-
-fn default_date_format() -> String {
-    "%Y-%m-%d".to_string()
 }

@@ -27,6 +27,13 @@ fn parse(text: &str) -> Result<Config, String> {
     Config::from_toml(text, Path::new("configs/run.toml")).map_err(|error| error.to_string())
 }
 
+fn transactions(config: &Config) -> &SourceSpec {
+    match &config.source {
+        Source::Transactions(spec) => spec,
+        Source::Summaries(_) => panic!("expected a transaction log"),
+    }
+}
+
 fn parse_error(text: &str) -> String {
     match parse(text) {
         Ok(_) => panic!("config was accepted:\n{text}"),
@@ -38,9 +45,9 @@ fn parse_error(text: &str) -> String {
 fn valid_config_resolves_paths_and_defaults() {
     let config = parse(VALID).unwrap();
     // The folder does not exist, so the paths are plain joins.
-    assert_eq!(config.source.path, Path::new("configs/sales.csv"));
+    assert_eq!(config.source.path(), Path::new("configs/sales.csv"));
     assert_eq!(config.output_dir, Path::new("configs/out"));
-    assert_eq!(config.source.date_format, "%Y-%m-%d");
+    assert_eq!(transactions(&config).date_format, "%Y-%m-%d");
     assert_eq!(config.calibration_end, Some(Date::constant(2024, 3, 31)));
     assert_eq!(config.observation_end, None);
     assert_eq!(config.margin, MarginSource::Configured(Decimal::from_str("0.3").unwrap()));
@@ -106,10 +113,33 @@ fn unknown_model_setting_is_named() {
 }
 
 #[test]
-fn missing_models_is_error() {
+fn missing_models_is_allowed_until_run() {
     let text = VALID.split("[[models]]").next().unwrap();
-    let message = parse_error(text);
+    let config = parse(text).unwrap();
+    assert!(config.models.is_empty());
+    let message = crate::run(&config).unwrap_err().to_string();
     assert!(message.contains("no [[models]] entry"), "{message}");
+}
+
+#[test]
+fn model_name_characters_are_checked() {
+    let message = parse_error(&VALID.replace("name = \"hist\"", "name = \"a|b\""));
+    assert!(message.contains("models[0].name \"a|b\" is invalid"), "{message}");
+}
+
+#[test]
+fn clashing_prediction_columns_are_error() {
+    let text = VALID.replace("name = \"hist\"", "name = \"x\"")
+        + "\n[[models]]\nname = \"x_holdout\"\nkind = \"formula\"\n";
+    let message = parse_error(&text);
+    assert!(message.contains("x_holdout_expected_transactions"), "{message}");
+}
+
+#[test]
+fn horizon_above_hundred_years_is_error() {
+    let message = parse_error(&VALID.replace("horizon = 52", "horizon = 5219"));
+    assert!(message.contains("at most"), "{message}");
+    assert!(parse(&VALID.replace("horizon = 52", "horizon = 5217")).is_ok());
 }
 
 #[test]
@@ -139,12 +169,64 @@ fn cdnow_example_config_is_valid() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/cdnow.toml");
     let config = Config::from_path(&path).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
-    assert_eq!(config.source.path, root.join("data/CDNOW_sample.txt"));
+    assert_eq!(config.source.path(), root.join("data/CDNOW_sample.txt"));
     assert_eq!(config.output_dir, root.join("out/cdnow"));
     assert_eq!(config.unit, TimeUnit::Week);
-    assert!(matches!(config.source.format, Format::Whitespace));
-    assert!(!config.source.has_header);
+    assert!(matches!(transactions(&config).format, Format::Whitespace));
+    assert!(!transactions(&config).has_header);
     assert_eq!(config.observation_end, Some(Date::constant(1998, 6, 30)));
     let names: Vec<&str> = config.models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["historical", "formula"]);
+}
+
+const SUMMARY: &str = r#"
+[data]
+path = "donations.csv"
+layout = "summary"
+frequency = "frequency"
+recency = "recency"
+age = "periods"
+count = "weights"
+
+[period]
+time_unit = "year"
+calibration_end = 2001-12-31
+
+[value]
+horizon = 5
+
+[[models]]
+name = "hist"
+kind = "historical"
+"#;
+
+#[test]
+fn summary_layout_is_valid() {
+    let config = parse(SUMMARY).unwrap();
+    let Source::Summaries(spec) = &config.source else { panic!("expected a summary file") };
+    assert_eq!(spec.age, ColumnRef::Name("periods".to_string()));
+    assert_eq!(spec.count, Some(ColumnRef::Name("weights".to_string())));
+    assert_eq!(spec.customer, None);
+}
+
+#[test]
+fn summary_layout_needs_calibration_end() {
+    let message = parse_error(&SUMMARY.replace("calibration_end = 2001-12-31", ""));
+    assert!(message.contains("period.calibration_end is missing"), "{message}");
+}
+
+#[test]
+fn layout_rejects_keys_of_other_layout() {
+    let message = parse_error(&SUMMARY.replace("layout = \"summary\"", "layout = \"summary\"\namount = 2"));
+    assert!(message.contains("data.amount does not apply"), "{message}");
+    let message = parse_error(&VALID.replace("[data]", "[data]\nrecency = 3"));
+    assert!(message.contains("data.recency does not apply"), "{message}");
+}
+
+#[test]
+fn missing_required_column_is_named() {
+    let message = parse_error(&SUMMARY.replace("age = \"periods\"", ""));
+    assert!(message.contains("data.age is missing"), "{message}");
+    let message = parse_error(&VALID.replace("date = \"day\"", ""));
+    assert!(message.contains("data.date is missing"), "{message}");
 }

@@ -1,6 +1,6 @@
 //! Builds the [`Report`] of a run from its output.
 
-use clv_core::{Decimal, Discount, Prediction};
+use clv_core::{Decimal, Discount, FitStatistics, Prediction};
 use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -8,6 +8,7 @@ use super::{
     BacktestReport, ClvReport, CustomerCounts, DataReport, FitReport, MetricsReport, ModelReport,
     ParamReport, RejectionReport, Report, RowCounts, SCHEMA_VERSION, SettingsReport,
 };
+use crate::config::MarginSource;
 use crate::data::DataSet;
 use crate::metrics::{backtest, clv_distribution};
 use crate::run::{ModelResults, RunOutput};
@@ -36,27 +37,32 @@ pub fn build_report(output: &RunOutput) -> Report {
         annual_discount_rate: output.annual_discount_rate,
         discount_rate_per_unit: round4_precise(discount.per_unit_rate()),
         margin: output.data.margin.normalize().to_string(),
+        margin_source: match output.margin_source {
+            MarginSource::Configured(_) => "config",
+            MarginSource::CostColumn => "cost_column",
+        }
+        .to_string(),
     };
 
     let models = output
         .models
         .iter()
         .map(|run| match &run.outcome {
-            Ok(results) => ModelReport {
-                name: run.name.clone(),
-                kind: run.kind.clone(),
-                status: "ok".to_string(),
-                error: None,
-                params: params_report(results),
-                fit: results.fit_statistics.as_ref().map(|fit| FitReport {
-                    log_likelihood: round4(fit.log_likelihood),
-                    aic: round4(fit.aic()),
-                    bic: round4(fit.bic()),
-                    iterations: fit.iterations,
-                    converged: fit.converged,
-                }),
-                metrics: Some(metrics_report(&output.data, results)),
-            },
+            Ok(results) => {
+                let fit = results.fit_statistics.as_ref().map(fit_report);
+                let spend_fit = results.spend_fit_statistics.as_ref().map(fit_report);
+                let converged = [&fit, &spend_fit].into_iter().flatten().all(|fit| fit.converged);
+                ModelReport {
+                    name: run.name.clone(),
+                    kind: run.kind.clone(),
+                    status: if converged { "ok" } else { "not_converged" }.to_string(),
+                    error: None,
+                    params: params_report(results),
+                    fit,
+                    spend_fit,
+                    metrics: Some(metrics_report(&output.data, results)),
+                }
+            }
             Err(reason) => ModelReport {
                 name: run.name.clone(),
                 kind: run.kind.clone(),
@@ -64,6 +70,7 @@ pub fn build_report(output: &RunOutput) -> Report {
                 error: Some(reason.clone()),
                 params: Vec::new(),
                 fit: None,
+                spend_fit: None,
                 metrics: None,
             },
         })
@@ -128,6 +135,16 @@ fn data_report(data: &DataSet) -> DataReport {
         calibration_repeat_purchases: summaries.calibration_repeat_purchases(),
         holdout_purchases: summaries.holdout_purchases(),
         calibration_revenue: money(calibration_revenue),
+    }
+}
+
+fn fit_report(fit: &FitStatistics) -> FitReport {
+    FitReport {
+        log_likelihood: round4(fit.log_likelihood),
+        aic: round4(fit.aic()),
+        bic: round4(fit.bic()),
+        iterations: fit.iterations,
+        converged: fit.converged,
     }
 }
 

@@ -20,7 +20,7 @@ pub use crate::metrics::Backtest as BacktestReport;
 
 pub use build::build_report;
 pub use markdown::render_markdown;
-pub use predictions::{write_predictions, write_summaries};
+pub use predictions::{prediction_columns, write_predictions, write_summaries};
 pub use table::render_table;
 pub use write::{ReportFiles, write_reports};
 
@@ -96,6 +96,8 @@ pub struct SettingsReport {
     pub discount_rate_per_unit: f64,
     /// Gross margin as a decimal string.
     pub margin: String,
+    /// `config` (value.margin, or 1 when not set) or `cost_column`.
+    pub margin_source: String,
 }
 
 /// One model's entry.
@@ -103,12 +105,15 @@ pub struct SettingsReport {
 pub struct ModelReport {
     pub name: String,
     pub kind: String,
-    /// `ok` or `failed`.
+    /// `ok`, `not_converged` (results shown, but the fit did not meet its
+    /// convergence criterion) or `failed`.
     pub status: String,
     /// Why the model failed, when it did.
     pub error: Option<String>,
     pub params: Vec<ParamReport>,
     pub fit: Option<FitReport>,
+    /// Goodness of fit of the spend model, when it is fitted separately.
+    pub spend_fit: Option<FitReport>,
     pub metrics: Option<MetricsReport>,
 }
 
