@@ -1,10 +1,11 @@
-use clv_core::ClvModel;
+use clv_core::{ClvModel, FitData};
 
 use super::checks;
 use super::reference::{self, Quantity, Row};
 use super::*;
 use crate::btyd::{Rfm, TransactionProcess};
 use crate::fit::LogLikelihood;
+use crate::test_support::summary;
 
 /// The CDNOW estimates of Fader, Hardie & Lee (2005), in weeks.
 const PUBLISHED: BgNbdProcess = BgNbdProcess { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -221,4 +222,48 @@ fn starting_points_are_positive() {
         assert!(start.iter().all(|value| value.is_finite() && *value > 0.0), "{start:?}");
     }
     assert!(starts.contains(&vec![1.0, 1.0, 1.0, 1.0]));
+}
+
+#[test]
+fn fit_rejects_data_without_repeat_purchases() {
+    let customers = [
+        summary("a", 0, 0, 30, "10", "0"),
+        summary("b", 0, 0, 90, "20", "0"),
+        summary("c", 0, 0, 5, "5", "0"),
+    ];
+    let model = BgNbdSettings { spend: SpendSetting::Fixed(10.0) }.validate().unwrap();
+    let error = model.fit(&FitData { customers: &customers, unit: clv_core::TimeUnit::Day }).err().unwrap();
+    assert!(
+        matches!(&error, ModelError::CannotFit(message) if message.contains("repeat purchases")),
+        "{error}"
+    );
+}
+
+#[test]
+fn fit_reaches_stationary_point() {
+    // At a maximum the gradient with respect to the log-parameters,
+    // params[i] * dLL/dparams[i], vanishes. The optimiser stops when its norm
+    // is below 1e-6 |LL|, so this allows 1e-5 |LL|. The fit must also beat
+    // every starting point.
+    let patterns = vec![
+        pattern(0.0, 0.0, 38.86, 1411.0),
+        pattern(1.0, 20.0, 38.86, 439.0),
+        pattern(2.0, 25.0, 38.86, 214.0),
+        pattern(3.0, 30.0, 38.86, 100.0),
+        pattern(5.0, 33.0, 38.86, 80.0),
+        pattern(10.0, 36.0, 38.86, 40.0),
+        pattern(1.0, 2.0, 38.86, 73.0),
+    ];
+    let (process, mle) = fit_process(&patterns).unwrap();
+    assert_eq!(mle.params, [process.r, process.alpha, process.a, process.b]);
+
+    let likelihood = BgNbdLikelihood::new(patterns.clone());
+    let gradient = likelihood.gradient(&mle.params).unwrap();
+    for (i, (derivative, value)) in gradient.iter().zip(&mle.params).enumerate() {
+        let tolerance = 1e-5 * mle.log_likelihood.abs();
+        assert!((derivative * value).abs() <= tolerance, "parameter {i}: {derivative} at {value}");
+    }
+    for start in starting_points(&patterns) {
+        assert!(mle.log_likelihood >= likelihood.log_likelihood(&start), "start {start:?}");
+    }
 }
