@@ -118,9 +118,9 @@ fn mbg_nbd_fit_reproduces_lifetimes_estimates() {
 }
 
 /// Asserts that `model`, fitted on CDNOW through the `ClvModel` trait with a
-/// fixed spend, predicts for every customer over one year (discounted at 10%
-/// a year) and over the 39-week holdout: finite, non-negative expected
-/// purchases and CLV, and P(alive) in [0, 1].
+/// fixed spend, predicts for every customer over one year, discounted at 10%
+/// a year, and over the 39-week holdout. Expected purchases and CLV must be
+/// finite and non-negative, and P(alive) in [0, 1].
 fn assert_predicts_for_every_customer(model: &dyn ClvModel) {
     let customers: &[CustomerSummary] = &summaries().customers;
     let fitted = model.fit(&FitData { customers, unit: TimeUnit::Week }).unwrap();
@@ -139,7 +139,8 @@ fn assert_predicts_for_every_customer(model: &dyn ClvModel) {
         assert_eq!(predictions.len(), 2357);
         for (customer, prediction) in customers.iter().zip(&predictions) {
             let expected = prediction.expected_transactions;
-            assert!(expected.is_finite() && expected >= 0.0, "customer {}: {expected}", customer.id);
+            assert!(expected.is_finite(), "customer {}: {expected}", customer.id);
+            assert!(expected >= 0.0, "customer {}: {expected}", customer.id);
             let p_alive = prediction.p_alive.expect("the model reports P(alive)");
             assert!((0.0..=1.0).contains(&p_alive), "customer {}: P(alive) {p_alive}", customer.id);
             assert!(

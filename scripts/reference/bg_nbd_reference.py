@@ -204,26 +204,38 @@ def check_probabilities_sum_to_one(model, r, alpha, a, b, t):
         raise AssertionError(f"{model} P(X({t}) = n) sums to {total} at {r, alpha, a, b}")
 
 
+def table_row(inputs, quantity, t, n, value):
+    """Returns one table row: the inputs with the quantity's name, t, n and the value."""
+    return [inputs[0], quantity, *inputs[2:], t, n, value]
+
+
 def main():
     rows = []
     for model, parameter_sets in PARAMETERS.items():
         for raw in parameter_sets:
             r, alpha, a, b = (mpf(value) for value in raw)
+            params = (r, alpha, a, b)
             for x, t_x, T in SUMMARIES:
-                t_x_, T_ = mpf(t_x), mpf(T)
+                summary = (x, mpf(t_x), mpf(T))
+                inputs = [model, "", *raw, x, t_x, T]
                 if T > 0:
-                    rows.append([model, "log_likelihood", *raw, x, t_x, T, "", "", ln_likelihood(model, r, alpha, a, b, x, t_x_, T_)])
-                rows.append([model, "p_alive", *raw, x, t_x, T, "", "", p_alive(model, r, alpha, a, b, x, t_x_, T_)])
+                    rows.append(table_row(inputs, "log_likelihood", "", "", ln_likelihood(model, *params, *summary)))
+                rows.append(table_row(inputs, "p_alive", "", "", p_alive(model, *params, *summary)))
                 for t in HORIZONS:
-                    value = conditional_expectation(model, r, alpha, a, b, x, t_x_, T_, mpf(t))
-                    rows.append([model, "conditional_expectation", *raw, x, t_x, T, t, "", value])
+                    value = conditional_expectation(model, *params, *summary, mpf(t))
+                    rows.append(table_row(inputs, "conditional_expectation", t, "", value))
+
+            population = [model, "", *raw, "", "", ""]
             for t in POPULATION_HORIZONS:
-                rows.append([model, "expected_transactions", *raw, "", "", "", t, "", expected_transactions(model, r, alpha, a, b, mpf(t))])
+                value = expected_transactions(model, *params, mpf(t))
+                rows.append(table_row(population, "expected_transactions", t, "", value))
             for t in HORIZONS:
                 for n in COUNTS:
-                    rows.append([model, "probability", *raw, "", "", "", t, n, probability(model, r, alpha, a, b, n, mpf(t))])
+                    value = probability(model, *params, n, mpf(t))
+                    rows.append(table_row(population, "probability", t, n, value))
+                # The sum converges slowly for long horizons, so it is checked on the short ones.
                 if t < 100 and raw[1] < 1e3:
-                    check_probabilities_sum_to_one(model, r, alpha, a, b, mpf(t))
+                    check_probabilities_sum_to_one(model, *params, mpf(t))
             print(f"{model} {raw}: done")
 
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)

@@ -327,10 +327,9 @@ mod tests {
                 for (a, b) in BETA_PARAMETERS {
                     for t in HORIZONS {
                         let value = expected_purchases_if_active(k, rate, a, b, t);
-                        assert!(
-                            value.is_finite() && value >= 0.0,
-                            "k = {k}, rate = {rate}, a = {a}, b = {b}, t = {t}: {value}"
-                        );
+                        let case = format!("k = {k}, rate = {rate}, a = {a}, b = {b}, t = {t}");
+                        assert!(value.is_finite(), "{case}: {value}");
+                        assert!(value >= 0.0, "{case}: {value}");
                     }
                 }
             }

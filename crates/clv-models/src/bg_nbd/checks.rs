@@ -57,15 +57,14 @@ pub(crate) fn assert_finite_everywhere(process: &dyn TransactionProcess) {
         assert!((0.0..=1.0).contains(&p_alive), "{label} {summary:?}: P(alive) = {p_alive}");
         for t in EXTREME_HORIZONS {
             let expected = process.conditional_expected_transactions(summary, t);
-            assert!(
-                expected.is_finite() && expected >= 0.0,
-                "{label} {summary:?} t = {t}: E[Y] = {expected}"
-            );
+            assert!(expected.is_finite(), "{label} {summary:?} t = {t}: E[Y] = {expected}");
+            assert!(expected >= 0.0, "{label} {summary:?} t = {t}: E[Y] = {expected}");
         }
     }
     for t in EXTREME_HORIZONS {
         let expected = process.expected_transactions(t);
-        assert!(expected.is_finite() && expected >= 0.0, "{label} t = {t}: E[X] = {expected}");
+        assert!(expected.is_finite(), "{label} t = {t}: E[X] = {expected}");
+        assert!(expected >= 0.0, "{label} t = {t}: E[X] = {expected}");
         for n in [0, 1, 7, 300] {
             let probability = process.probability_of_transactions(n, t);
             assert!((0.0..=1.0).contains(&probability), "{label} n = {n} t = {t}: P = {probability}");

@@ -21,7 +21,7 @@ impl BgNbdLikelihood {
         BgNbdLikelihood { patterns }
     }
 
-    /// The patterns the likelihood sums over.
+    /// Returns the patterns the likelihood sums over.
     pub fn patterns(&self) -> &[Pattern] {
         &self.patterns
     }

@@ -27,12 +27,15 @@ impl BgNbdProcess {
         BgNbdProcess { r, alpha, a, b }
     }
 
-    /// Returns the two terms of one customer's log-likelihood that depend on
-    /// the timing, both without the factor `Γ(r + x) / Γ(r) B(a, b + x) / B(a, b)`:
-    /// `S = r ln α - (r + x) ln(α + T)` for a customer still alive at `T`, and
-    /// `D = ln(a / (b + x - 1)) + r ln α - (r + x) ln(α + t_x)` for one who
-    /// dropped out right after the last purchase, negative infinity when `x = 0`.
-    /// `a / (b + x - 1)` is `B(a + 1, b + x - 1) / B(a, b + x)`.
+    /// Returns `(S, D)`, the two terms of one customer's log-likelihood that
+    /// depend on the timing, both without the factor
+    /// `Γ(r + x) / Γ(r) B(a, b + x) / B(a, b)`.
+    ///
+    /// `S = r ln α - (r + x) ln(α + T)` is the term of a customer still alive
+    /// at `T`. `D = ln(a / (b + x - 1)) + r ln α - (r + x) ln(α + t_x)` is the
+    /// term of one who dropped out right after the last purchase, and it is
+    /// negative infinity when `x = 0`. `a / (b + x - 1)` is
+    /// `B(a + 1, b + x - 1) / B(a, b + x)`.
     pub(super) fn ln_alive_and_dropped(&self, rfm: Rfm) -> (f64, f64) {
         let BgNbdProcess { r, alpha, a, b } = *self;
         let Rfm { x, t_x, t } = rfm;

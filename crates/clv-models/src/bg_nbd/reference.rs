@@ -17,7 +17,7 @@ pub(crate) const RELATIVE_TOLERANCE: f64 = 1e-9;
 /// they underflow or lose relative precision in double precision.
 const TINY: f64 = 1e-290;
 
-/// What a reference row gives.
+/// Quantity of a reference row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Quantity {
     LogLikelihood,

@@ -28,12 +28,14 @@ impl MbgNbdProcess {
         MbgNbdProcess { r, alpha, a, b }
     }
 
-    /// Returns the two terms of one customer's log-likelihood that depend on
-    /// the timing, both without the factor `Γ(r + x) / Γ(r) B(a, b + x + 1) / B(a, b)`:
-    /// `S = r ln α - (r + x) ln(α + T)` for a customer still alive at `T`, and
-    /// `D = ln(a / (b + x)) + r ln α - (r + x) ln(α + t_x)` for one who
-    /// dropped out right after the last purchase, or right after the first
-    /// when `x = 0`. `a / (b + x)` is `B(a + 1, b + x) / B(a, b + x + 1)`.
+    /// Returns `(S, D)`, the two terms of one customer's log-likelihood that
+    /// depend on the timing, both without the factor
+    /// `Γ(r + x) / Γ(r) B(a, b + x + 1) / B(a, b)`.
+    ///
+    /// `S = r ln α - (r + x) ln(α + T)` is the term of a customer still alive
+    /// at `T`. `D = ln(a / (b + x)) + r ln α - (r + x) ln(α + t_x)` is the term
+    /// of one who dropped out right after the last purchase, or right after
+    /// the first when `x = 0`. `a / (b + x)` is `B(a + 1, b + x) / B(a, b + x + 1)`.
     pub(super) fn ln_alive_and_dropped(&self, rfm: Rfm) -> (f64, f64) {
         let MbgNbdProcess { r, alpha, a, b } = *self;
         let Rfm { x, t_x, t } = rfm;

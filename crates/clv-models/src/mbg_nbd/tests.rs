@@ -13,7 +13,7 @@ fn check_reference(select: impl Fn(&Row) -> bool) {
     reference::check(KIND, select, MbgNbdProcess::from_params);
 }
 
-/// Whether the row is about one customer's summary rather than a new customer.
+/// Returns whether the row is about one customer's summary rather than a new customer.
 fn is_customer_row(row: &Row) -> bool {
     matches!(row.quantity, Quantity::LogLikelihood | Quantity::PAlive | Quantity::ConditionalExpectation)
 }
@@ -95,17 +95,17 @@ fn five_years_in_days_match_reference() {
 }
 
 #[test]
-fn a_plus_b_below_one_matches_reference() {
+fn reference_with_a_plus_b_below_one() {
     check_reference(|row| row.params[2] + row.params[3] < 1.0);
 }
 
 #[test]
-fn large_alpha_and_b_match_reference() {
+fn reference_with_large_alpha_and_b() {
     check_reference(|row| row.params[1] == 1e4 && row.params[3] == 1e4);
 }
 
 #[test]
-fn a_at_and_near_one_matches_reference() {
+fn reference_with_a_at_and_near_one() {
     check_reference(|row| (row.params[2] - 1.0).abs() < 1e-3);
 }
 
