@@ -155,8 +155,9 @@ fn closed_form(k: f64, s: f64, a: f64, b: f64) -> Option<f64> {
     let bracket = -ln_product.exp_m1();
     let value = c / (a - 1.0) * bracket;
 
+    // An error e in ln P changes 1 - P by about e P / |1 - P| = e / |1 / P - 1| relative.
     let ln_product_error = LN_HYP2F1_ACCURACY * (1.0 + ln_discount.abs() + ln_hyp.abs());
-    let relative_error = ln_product_error * ln_product.exp() / bracket.abs();
+    let relative_error = ln_product_error / (-ln_product).exp_m1().abs();
     (value.is_finite() && value > 0.0 && relative_error <= MAX_CLOSED_FORM_ERROR).then_some(value)
 }
 
