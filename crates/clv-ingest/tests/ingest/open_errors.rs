@@ -60,7 +60,7 @@ fn name_without_header_is_rejected() {
     let message = open_error(&spec).to_string();
 
     assert!(
-        message.contains("column \"customer\" is selected by name, but has_header is false"),
+        message.contains("column \"customer\" is selected by name, but the file has no header row"),
         "{message}"
     );
 }

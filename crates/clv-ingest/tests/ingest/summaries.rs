@@ -591,7 +591,7 @@ fn open_rejects_name_without_header() {
     let message = open_error(&spec).to_string();
 
     assert!(
-        message.contains("column \"frequency\" is selected by name, but has_header is false"),
+        message.contains("column \"frequency\" is selected by name, but the file has no header row"),
         "{message}"
     );
 }
