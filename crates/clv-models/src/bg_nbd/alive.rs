@@ -33,8 +33,12 @@ const MAX_SERIES_TERMS: usize = 2000;
 /// result to the result. Rounding then costs at most about 1e-11 relative.
 const MAX_CONDITION: f64 = 1e5;
 
-/// Assumed relative accuracy of `ln_hyp2f1`, for the error estimate of the closed form.
-const LN_HYP2F1_ACCURACY: f64 = 1e-14;
+/// Relative accuracy of `ln_hyp2f1` assumed by the error estimate of the
+/// closed form: `ln_hyp2f1` returns a result at once when its own error
+/// estimate is at most 1e-13 of max(1, |ln 2F1|).
+/// NOTE: it can also return a result estimated at up to 1e-9 when no method
+/// does better, and the closed form cannot tell the two apart.
+const LN_HYP2F1_ACCURACY: f64 = 1e-13;
 
 /// Largest accepted relative error estimate of the closed form.
 const MAX_CLOSED_FORM_ERROR: f64 = 1e-9;

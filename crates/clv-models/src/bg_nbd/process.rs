@@ -58,8 +58,11 @@ impl BgNbdProcess {
 
 impl TransactionProcess for BgNbdProcess {
     /// Returns ln L with
-    /// `L = B(a, b + x) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + T)^(r + x))
-    ///    + [x > 0] B(a + 1, b + x - 1) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + t_x)^(r + x))`.
+    ///
+    /// ```text
+    /// L = B(a, b + x) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + T)^(r + x))
+    ///   + [x > 0] B(a + 1, b + x - 1) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + t_x)^(r + x)).
+    /// ```
     fn log_likelihood(&self, rfm: Rfm) -> f64 {
         let BgNbdProcess { r, a, b, .. } = *self;
         let x = rfm.x;

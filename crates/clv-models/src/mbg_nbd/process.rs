@@ -47,8 +47,11 @@ impl MbgNbdProcess {
 
 impl TransactionProcess for MbgNbdProcess {
     /// Returns ln L with
-    /// `L = B(a, b + x + 1) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + T)^(r + x))
-    ///    + B(a + 1, b + x) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + t_x)^(r + x))`.
+    ///
+    /// ```text
+    /// L = B(a, b + x + 1) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + T)^(r + x))
+    ///   + B(a + 1, b + x) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + t_x)^(r + x)).
+    /// ```
     fn log_likelihood(&self, rfm: Rfm) -> f64 {
         let MbgNbdProcess { r, a, b, .. } = *self;
         let x = rfm.x;
