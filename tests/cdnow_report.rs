@@ -66,7 +66,7 @@ fn cdnow_report_matches_raw_file() {
 #[test]
 fn cdnow_written_files() {
     let (output, report) = cdnow_run();
-    let dir = scratch_dir("cdnow_written_files");
+    let dir = scratch_dir(env!("CARGO_TARGET_TMPDIR"), "cdnow_written_files");
     let files = write_reports(&output, &report, &dir).unwrap();
 
     let predictions = std::fs::read_to_string(&files.predictions_csv).unwrap();

@@ -10,9 +10,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Creates an empty folder for one test's output under the target folder.
-pub fn scratch_dir(name: &str) -> PathBuf {
-    let dir = workspace_root().join("target").join("e2e-scratch").join(name);
+/// Creates an empty folder for one test's output under `base`, normally the
+/// test's `CARGO_TARGET_TMPDIR`.
+pub fn scratch_dir(base: &str, name: &str) -> PathBuf {
+    let dir = PathBuf::from(base).join(name);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("scratch folder can be removed");
     }

@@ -81,6 +81,10 @@ fn summarize(config_path: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode>
     let data = clv_runner::load_data(&config)?;
     match out {
         Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("failed to create folder {}", parent.display()))?;
+            }
             let file = std::fs::File::create(path)
                 .with_context(|| format!("failed to create summary file {}", path.display()))?;
             write_summaries(&data.summaries, std::io::BufWriter::new(file))
@@ -88,11 +92,20 @@ fn summarize(config_path: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode>
         }
         None => {
             let stdout = std::io::stdout().lock();
-            write_summaries(&data.summaries, stdout).context("failed to write the summaries to stdout")?;
+            if let Err(error) = write_summaries(&data.summaries, stdout) {
+                // A reader that stops early, as in `clv summarize CONFIG | head`, is not an error.
+                if !is_broken_pipe(&error) {
+                    return Err(error).context("failed to write the summaries to stdout");
+                }
+            }
             std::io::stdout().flush().ok();
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(error: &csv::Error) -> bool {
+    matches!(error.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn load_config(path: &Path) -> anyhow::Result<Config> {

@@ -12,7 +12,7 @@ fn clv(args: &[&str]) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = workspace_root().join("target/cli-scratch").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-scratch").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -117,4 +117,40 @@ fn help_states_units() {
     let stdout = text(&output.stdout);
     assert!(stdout.contains("time_unit"), "{stdout}");
     assert!(stdout.contains("Exit status"), "{stdout}");
+}
+
+#[test]
+fn summarize_to_closed_pipe_succeeds() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clv"))
+        .args(["summarize", "config/cdnow.toml"])
+        .current_dir(workspace_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // Dropping the read end closes the pipe, as `head` does.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"customer_id,freq");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+#[test]
+fn summarize_creates_output_folder() {
+    let dir = scratch("summarize_folder");
+    let file = dir.join("new/folder/summary.csv");
+    let output = clv(&["summarize", "config/cdnow.toml", "--out", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(file.is_file());
+}
+
+#[test]
+fn error_cause_printed_once() {
+    let output = clv(&["run", "config/nope.toml"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
 }

@@ -34,7 +34,7 @@ impl Discount {
 
     /// Multiplier applied to value expected in the unit that ends at `k` (k = 1, 2, ...).
     pub fn factor(&self, k: u32) -> f64 {
-        (1.0 + self.per_unit_rate).powi(-(k as i32))
+        (1.0 + self.per_unit_rate).powf(-f64::from(k))
     }
 
     /// Sums `value_between(start, end)` over the units of `(0, horizon]`, each discounted.

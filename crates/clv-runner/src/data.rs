@@ -42,7 +42,7 @@ fn load_transactions(spec: &SourceSpec, config: &Config) -> Result<(IngestReport
         // Every row has a cost here, because the reader rejects a missing cost.
         MarginSource::CostColumn => Decimal::ONE,
     };
-    let summary_error = |error| RunnerError::Summary { path: spec.path.clone(), source: error };
+    let summary_error = |error| RunnerError::Summary { path: spec.path.clone(), error };
 
     let mut reader = TransactionReader::open(spec)?;
     let mut builder = SummaryBuilder::new(row_margin);
@@ -70,7 +70,7 @@ fn load_summaries(spec: &SummarySpec, config: &Config) -> Result<(IngestReport, 
     }
     let ingest = reader.into_report();
     let summaries = from_summaries::summaries(&records, config.unit, calibration_end, margin)
-        .map_err(|error| RunnerError::Summary { path: spec.path.clone(), source: error })?;
+        .map_err(|error| RunnerError::Summary { path: spec.path.clone(), error })?;
     Ok((ingest, summaries))
 }
 

@@ -1,5 +1,9 @@
 //! Errors of a run: config, data and output. A failing model is not a run
 //! error; it is recorded in the report instead.
+//!
+//! Every variant's message already contains the underlying error, so none
+//! of them exposes it again as `source()`: a chain printer such as anyhow's
+//! `{:#}` would otherwise print it twice.
 
 use std::path::PathBuf;
 
@@ -7,22 +11,22 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunnerError {
-    #[error("cannot read config file {path}: {source}")]
-    ConfigRead { path: PathBuf, source: std::io::Error },
-    #[error("invalid config file {path}: {message}")]
+    #[error("cannot read config file {}: {error}", path.display())]
+    ConfigRead { path: PathBuf, error: std::io::Error },
+    #[error("invalid config file {}: {message}", path.display())]
     Config { path: PathBuf, message: String },
     #[error(transparent)]
     Ingest(#[from] clv_ingest::IngestError),
-    #[error("cannot summarise {path}: {source}")]
-    Summary { path: PathBuf, source: clv_core::SummaryError },
+    #[error("cannot summarise {}: {error}", path.display())]
+    Summary { path: PathBuf, error: clv_core::SummaryError },
     #[error(
         "cannot derive the gross margin from the cost column of {path}: calibration revenue is {revenue} \
          and profit is {profit}, which is not a margin in (0, 1]; check the cost column or remove it and set \
          value.margin"
     )]
     CostMargin { path: PathBuf, revenue: String, profit: String },
-    #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {path}: {message}")]
+    #[error("cannot write {}: {error}", path.display())]
+    Write { path: PathBuf, error: std::io::Error },
+    #[error("cannot write {}: {message}", path.display())]
     Render { path: PathBuf, message: String },
 }

@@ -6,7 +6,7 @@ use clv_core::{
 };
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::config::Config;
+use crate::config::{Config, MarginSource};
 use crate::data::{self, DataSet};
 use crate::error::RunnerError;
 
@@ -48,6 +48,8 @@ pub struct RunOutput {
     pub horizon: f64,
     /// Annual discount rate applied to the CLV predictions.
     pub annual_discount_rate: f64,
+    /// Where the gross margin came from.
+    pub margin_source: MarginSource,
     /// One entry per configured model, in config order.
     pub models: Vec<ModelRun>,
 }
@@ -61,6 +63,15 @@ impl RunOutput {
 
 /// Reads the data, then fits and predicts with every model of the config.
 pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
+    if config.models.is_empty() {
+        return Err(RunnerError::Config {
+            path: config.path.clone(),
+            message: format!(
+                "no [[models]] entry: add at least one, with a name and a kind ({})",
+                crate::registry::kind_names().join(", ")
+            ),
+        });
+    }
     let data = data::load(config)?;
     let customers = &data.summaries.customers;
     let margin = data.margin.to_f64().unwrap_or(1.0);
@@ -82,12 +93,19 @@ pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
                 predict(fitted.as_ref(), customers, &clv_request, holdout_request.as_ref())
             });
         if let Err(reason) = &outcome {
-            log::warn!("model {} ({}) failed: {reason}", configured.name, configured.kind);
+            // The failure is in the report; the caller decides how to show it.
+            log::info!("model {} ({}) failed: {reason}", configured.name, configured.kind);
         }
         models.push(ModelRun { name: configured.name.clone(), kind: configured.kind.clone(), outcome });
     }
 
-    Ok(RunOutput { data, horizon: config.horizon, annual_discount_rate: config.annual_discount_rate, models })
+    Ok(RunOutput {
+        data,
+        horizon: config.horizon,
+        annual_discount_rate: config.annual_discount_rate,
+        margin_source: config.margin,
+        models,
+    })
 }
 
 fn predict(

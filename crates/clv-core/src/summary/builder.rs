@@ -1,6 +1,7 @@
 //! Accumulates transactions per customer and day, then builds the summaries.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -119,7 +120,7 @@ impl SummaryBuilder {
         let mut exclusions = Exclusions::default();
         let mut customers = Vec::with_capacity(self.customers.len());
         for (id, days) in self.customers {
-            let after_end: u64 = days.range(next_day(split.observation_end)..).map(|(_, d)| d.rows).sum();
+            let after_end: u64 = days.range(after(split.observation_end)).map(|(_, d)| d.rows).sum();
             exclusions.rows_after_observation_end += after_end;
 
             let first = *days.keys().next().expect("a customer entry is created with one day");
@@ -146,9 +147,9 @@ impl SummaryBuilder {
     }
 }
 
-fn next_day(date: Date) -> Date {
-    // Date::MAX has no next day, and nothing can be dated after it anyway.
-    date.tomorrow().unwrap_or(date)
+/// Range of the days strictly after `date`.
+fn after(date: Date) -> (Bound<Date>, Bound<Date>) {
+    (Bound::Excluded(date), Bound::Unbounded)
 }
 
 /// Builds one customer's summary from their days, sorted by date.
@@ -186,7 +187,8 @@ fn summarise(
             profit: Decimal::ZERO,
             length: unit.from_days(split.holdout_days()),
         };
-        for (&date, day) in days.range(next_day(split.calibration_end)..=split.observation_end) {
+        let holdout_days = (Bound::Excluded(split.calibration_end), Bound::Included(split.observation_end));
+        for (&date, day) in days.range(holdout_days) {
             actuals.frequency += 1;
             actuals.revenue = actuals.revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
             actuals.profit = actuals.profit.checked_add(day.profit).ok_or_else(|| overflow(date))?;
@@ -315,6 +317,14 @@ mod tests {
         builder.add(with_cost).unwrap();
         let summaries = builder.build(TimeUnit::Day, None, None).unwrap();
         assert_eq!(summaries.customers[0].profit, Decimal::from(65));
+    }
+
+    #[test]
+    fn last_calendar_day_is_not_after_itself() {
+        let rows = vec![row("a", d(1, 1), "1"), row("a", Date::MAX, "2")];
+        let summaries = build(rows, Some(d(6, 1)), None);
+        assert_eq!(summaries.exclusions.rows_after_observation_end, 0);
+        assert_eq!(summaries.customers[0].holdout.as_ref().unwrap().frequency, 1);
     }
 
     #[test]

@@ -20,6 +20,11 @@ use crate::registry;
 pub use column::ColumnSetting;
 use sections::{DataSection, InvalidRows, Layout, RawConfig, Separator};
 
+/// Longest CLV horizon accepted, in days: 100 years. Predictions sum over
+/// every time unit of the horizon, so an unbounded horizon in days would
+/// take unbounded time, and value that far out is discounted to nothing.
+pub const MAX_HORIZON_DAYS: f64 = 100.0 * 365.25;
+
 /// The data file of a run and how to read it.
 #[derive(Clone, Debug)]
 pub enum Source {
@@ -93,7 +98,7 @@ impl Config {
     /// Reads and validates a config file.
     pub fn from_path(path: &Path) -> Result<Config, RunnerError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| RunnerError::ConfigRead { path: path.to_path_buf(), source })?;
+            .map_err(|error| RunnerError::ConfigRead { path: path.to_path_buf(), error })?;
         Config::from_toml(&text, path)
     }
 
@@ -131,10 +136,13 @@ impl Config {
         }
 
         let value = raw.value;
-        if !(value.horizon.is_finite() && value.horizon > 0.0) {
+        let max_horizon = MAX_HORIZON_DAYS / period.time_unit.days();
+        if !(value.horizon.is_finite() && value.horizon > 0.0 && value.horizon <= max_horizon) {
             return Err(invalid(format!(
-                "value.horizon must be a positive number of {}s, found {}",
-                period.time_unit, value.horizon
+                "value.horizon must be a positive number of {unit}s, at most {max_horizon} {unit}s (100 years), \
+                 found {}",
+                value.horizon,
+                unit = period.time_unit,
             )));
         }
         if !(0.0..1.0).contains(&value.annual_discount_rate) {
@@ -317,28 +325,37 @@ fn parse_margin(margin: f64) -> Result<Decimal, String> {
 
 /// Builds every `[[models]]` entry through the registry, checking names and kinds.
 fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String> {
-    if tables.is_empty() {
-        return Err(format!(
-            "no [[models]] entry: add at least one, with a name and a kind ({})",
-            registry::kind_names().join(", ")
-        ));
-    }
-
     let mut models: Vec<ConfiguredModel> = Vec::with_capacity(tables.len());
     for (index, mut table) in tables.into_iter().enumerate() {
         let at = format!("models[{index}]");
         let name = take_string(&mut table, "name", &at)?;
         let kind = take_string(&mut table, "kind", &at)?;
-        if name.trim().is_empty() {
-            return Err(format!("{at}.name is empty: give each model a label"));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
+            return Err(format!(
+                "{at}.name {name:?} is invalid: use letters, digits, '_', '-' and '.', because the name \
+                 becomes part of the column names of predictions.csv"
+            ));
         }
         if models.iter().any(|m| m.name == name) {
             return Err(format!("{at}.name {name:?} is used twice: model names must be unique"));
+        }
+        if let Some(column) = clashing_column(&models, &name) {
+            return Err(format!(
+                "{at}.name {name:?} gives the predictions.csv column {column:?} that another model also \
+                 gives: rename one of them"
+            ));
         }
         let model = registry::build(&kind, table).map_err(|message| format!("{at} ({name}): {message}"))?;
         models.push(ConfiguredModel { name, kind, model });
     }
     Ok(models)
+}
+
+/// Returns a predictions.csv column that `name` would share with one of `models`.
+fn clashing_column(models: &[ConfiguredModel], name: &str) -> Option<String> {
+    let taken: Vec<String> =
+        models.iter().flat_map(|model| crate::report::prediction_columns(&model.name)).collect();
+    crate::report::prediction_columns(name).into_iter().find(|column| taken.contains(column))
 }
 
 fn take_string(table: &mut toml::Table, key: &str, at: &str) -> Result<String, String> {

@@ -113,10 +113,33 @@ fn unknown_model_setting_is_named() {
 }
 
 #[test]
-fn missing_models_is_error() {
+fn missing_models_is_allowed_until_run() {
     let text = VALID.split("[[models]]").next().unwrap();
-    let message = parse_error(text);
+    let config = parse(text).unwrap();
+    assert!(config.models.is_empty());
+    let message = crate::run(&config).unwrap_err().to_string();
     assert!(message.contains("no [[models]] entry"), "{message}");
+}
+
+#[test]
+fn model_name_characters_are_checked() {
+    let message = parse_error(&VALID.replace("name = \"hist\"", "name = \"a|b\""));
+    assert!(message.contains("models[0].name \"a|b\" is invalid"), "{message}");
+}
+
+#[test]
+fn clashing_prediction_columns_are_error() {
+    let text = VALID.replace("name = \"hist\"", "name = \"x\"")
+        + "\n[[models]]\nname = \"x_holdout\"\nkind = \"formula\"\n";
+    let message = parse_error(&text);
+    assert!(message.contains("x_holdout_expected_transactions"), "{message}");
+}
+
+#[test]
+fn horizon_above_hundred_years_is_error() {
+    let message = parse_error(&VALID.replace("horizon = 52", "horizon = 5219"));
+    assert!(message.contains("at most"), "{message}");
+    assert!(parse(&VALID.replace("horizon = 52", "horizon = 5217")).is_ok());
 }
 
 #[test]

@@ -8,6 +8,7 @@ use super::{
     BacktestReport, ClvReport, CustomerCounts, DataReport, FitReport, MetricsReport, ModelReport,
     ParamReport, RejectionReport, Report, RowCounts, SCHEMA_VERSION, SettingsReport,
 };
+use crate::config::MarginSource;
 use crate::data::DataSet;
 use crate::metrics::{backtest, clv_distribution};
 use crate::run::{ModelResults, RunOutput};
@@ -36,6 +37,11 @@ pub fn build_report(output: &RunOutput) -> Report {
         annual_discount_rate: output.annual_discount_rate,
         discount_rate_per_unit: round4_precise(discount.per_unit_rate()),
         margin: output.data.margin.normalize().to_string(),
+        margin_source: match output.margin_source {
+            MarginSource::Configured(_) => "config",
+            MarginSource::CostColumn => "cost_column",
+        }
+        .to_string(),
     };
 
     let models = output

@@ -9,6 +9,11 @@ pub(crate) fn optional(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_string(), fixed4)
 }
 
+/// Escapes text from the data for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
 fn fixed4(value: f64) -> String {
     format!("{value:.4}")
 }
@@ -60,7 +65,9 @@ pub fn render_markdown(report: &Report) -> String {
     if !data.first_rejections.is_empty() {
         out.push_str("\n### First rejected rows\n\n| line | column | value | reason |\n|---|---|---|---|\n");
         for row in &data.first_rejections {
-            let _ = writeln!(out, "| {} | {} | `{}` | {} |", row.line, row.column, row.value, row.reason);
+            let value =
+                if row.value.is_empty() { "(empty)".to_string() } else { format!("`{}`", cell(&row.value)) };
+            let _ = writeln!(out, "| {} | {} | {value} | {} |", row.line, cell(&row.column), row.reason);
         }
     }
 
@@ -68,11 +75,12 @@ pub fn render_markdown(report: &Report) -> String {
     let _ = write!(
         out,
         "\n## Settings\n\n| | |\n|---|---|\n| horizon ({unit}s) | {} |\n| annual discount rate | {} |\n\
-         | discount rate per {unit} | {} |\n| gross margin | {} |\n",
+         | discount rate per {unit} | {} |\n| gross margin | {} ({}) |\n",
         settings.horizon,
         settings.annual_discount_rate,
         settings.discount_rate_per_unit,
         settings.margin,
+        if settings.margin_source == "cost_column" { "from the cost column" } else { "from the config" },
         unit = settings.time_unit,
     );
 

@@ -20,7 +20,7 @@ pub use crate::metrics::Backtest as BacktestReport;
 
 pub use build::build_report;
 pub use markdown::render_markdown;
-pub use predictions::{write_predictions, write_summaries};
+pub use predictions::{prediction_columns, write_predictions, write_summaries};
 pub use table::render_table;
 pub use write::{ReportFiles, write_reports};
 
@@ -96,6 +96,8 @@ pub struct SettingsReport {
     pub discount_rate_per_unit: f64,
     /// Gross margin as a decimal string.
     pub margin: String,
+    /// `config` (value.margin, or 1 when not set) or `cost_column`.
+    pub margin_source: String,
 }
 
 /// One model's entry.

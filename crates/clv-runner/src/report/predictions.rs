@@ -54,6 +54,13 @@ pub fn write_summaries(summaries: &Summaries, writer: impl std::io::Write) -> Re
     Ok(())
 }
 
+/// Names of the predictions.csv columns of the model named `name`.
+pub fn prediction_columns(name: &str) -> Vec<String> {
+    ["expected_transactions", "clv", "p_alive", "holdout_expected_transactions"]
+        .map(|column| format!("{name}_{column}"))
+        .to_vec()
+}
+
 /// Writes predictions.csv to `path`. Columns of a failed model are left empty.
 pub fn write_predictions(output: &RunOutput, path: &Path) -> Result<(), RunnerError> {
     let failed =
@@ -62,9 +69,7 @@ pub fn write_predictions(output: &RunOutput, path: &Path) -> Result<(), RunnerEr
 
     let mut header: Vec<String> = SUMMARY_HEADER.map(String::from).to_vec();
     for model in &output.models {
-        for column in ["expected_transactions", "clv", "p_alive", "holdout_expected_transactions"] {
-            header.push(format!("{}_{column}", model.name));
-        }
+        header.extend(prediction_columns(&model.name));
     }
     writer.write_record(&header).map_err(failed)?;
 
@@ -89,5 +94,5 @@ pub fn write_predictions(output: &RunOutput, path: &Path) -> Result<(), RunnerEr
         }
         writer.write_record(&row).map_err(failed)?;
     }
-    writer.flush().map_err(|source| RunnerError::Write { path: path.to_path_buf(), source })
+    writer.flush().map_err(|error| RunnerError::Write { path: path.to_path_buf(), error })
 }

@@ -16,7 +16,7 @@ pub struct ReportFiles {
 
 /// Writes predictions.csv, report.md and report.json into `dir`, creating it if needed.
 pub fn write_reports(output: &RunOutput, report: &Report, dir: &Path) -> Result<ReportFiles, RunnerError> {
-    std::fs::create_dir_all(dir).map_err(|source| RunnerError::Write { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|error| RunnerError::Write { path: dir.to_path_buf(), error })?;
     let files = ReportFiles {
         predictions_csv: dir.join("predictions.csv"),
         report_md: dir.join("report.md"),
@@ -35,5 +35,5 @@ pub fn write_reports(output: &RunOutput, report: &Report, dir: &Path) -> Result<
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), RunnerError> {
-    std::fs::write(path, text).map_err(|source| RunnerError::Write { path: path.to_path_buf(), source })
+    std::fs::write(path, text).map_err(|error| RunnerError::Write { path: path.to_path_buf(), error })
 }
