@@ -265,3 +265,67 @@ fn fit_statistics_count_fitted_customers() {
     assert_eq!(statistics.iterations, 17);
     assert!(statistics.converged);
 }
+
+/// Builds 27 customers at three spend levels (10, 30, 90), each with 1, 4
+/// and 10 repeat purchase days whose mean spreads less as x grows, as the
+/// model expects, plus one customer without a repeat purchase day and one
+/// whose repeat purchase days net to a negative value.
+fn three_spend_levels() -> Vec<CustomerSummary> {
+    let spreads: [(u32, [f64; 3]); 3] = [(1, [0.5, 1.0, 2.0]), (4, [0.7, 1.0, 1.4]), (10, [0.85, 1.0, 1.2])];
+    let mut customers = Vec::new();
+    for level in [10.0, 30.0, 90.0] {
+        for (x, factors) in spreads {
+            for (index, factor) in factors.into_iter().enumerate() {
+                let revenue = format!("{}", level * factor * f64::from(x));
+                customers.push(spender(&format!("c{level}-{x}-{index}"), x, &revenue));
+            }
+        }
+    }
+    customers.push(spender("one-time", 0, "0"));
+    customers.push(spender("returns", 2, "-8"));
+    customers
+}
+
+#[test]
+fn fit_finds_stationary_point() {
+    let fitted = FittedGammaGamma::fit(&three_spend_levels()).unwrap();
+    assert_eq!(fitted.observations, 27);
+    assert_eq!(fitted.excluded, 2);
+    assert!(fitted.mle.converged, "{:?}", fitted.mle);
+    assert!(fitted.q > 1.0, "q = {}", fitted.q);
+
+    // At the optimum the gradient with respect to ln(param), param * dLL/dparam,
+    // vanishes. The optimiser stops below 1e-6 * |LL| (about 1.3e-4 here).
+    let pairs: Vec<(u32, f64)> = three_spend_levels()
+        .iter()
+        .filter(|customer| customer.frequency > 0 && customer.monetary_value > clv_core::Decimal::ZERO)
+        .map(|customer| (customer.frequency, crate::money::decimal_to_f64(customer.monetary_value)))
+        .collect();
+    let likelihood = GammaGammaLikelihood::new(SpendPattern::compress(&pairs));
+    let params = [fitted.p, fitted.q, fitted.gamma];
+    assert_relative(likelihood.log_likelihood(&params), fitted.mle.log_likelihood, 1e-12, "ln L at the fit");
+    let gradient = likelihood.gradient(&params).unwrap();
+    for (index, name) in ["p", "q", "gamma"].into_iter().enumerate() {
+        let scaled = params[index] * gradient[index];
+        assert!(scaled.abs() <= 1e-3, "{name} * dLL/d{name} = {scaled} at the optimum");
+    }
+}
+
+#[test]
+fn heavy_tailed_spend_is_rejected() {
+    // Mean values from 1 to 10^6 at every x: the spread does not shrink with x, so it is
+    // heterogeneity across customers, and its tail is too heavy for a finite mean (q <= 1).
+    let mut customers = Vec::new();
+    for x in [5u32, 10, 20, 40] {
+        for power in 0..7 {
+            let revenue = format!("{}", 10f64.powi(power) * f64::from(x));
+            customers.push(spender(&format!("c{x}-{power}"), x, &revenue));
+        }
+    }
+    let error = FittedGammaGamma::fit(&customers).unwrap_err();
+    let ModelError::CannotFit(message) = error else {
+        panic!("expected CannotFit, got {error:?}");
+    };
+    assert!(message.contains("<= 1"), "{message}");
+    assert!(message.contains("infinite"), "{message}");
+}
