@@ -26,6 +26,11 @@
 //! covers integer d (the logarithmic case), near-integer d and all other d, with no threshold between them. The
 //! identities c - a = b - m + ε and c - b = a - m + ε hold by construction,
 //! so the pairs stay consistent even when c - a - b was rounded.
+//!
+//! NOTE: the Euler transformation rounds c - a and c - b to f64, which moves
+//! ln|F| by about |ln w| ulp(c). For c near 4.5e3 and w near 1e-3 random
+//! checks against mpmath showed 1.3e-12; it can reach an estimated 5e-11
+//! for c near 1e4 and w = 1e-12.
 
 use super::scaled::{ScaledSum, ScaledTerm};
 use super::series::Series;
