@@ -22,10 +22,11 @@
 //!   `R2 = w^ε Γ(a+j+ε) Γ(b+j+ε) Γ(1+j) / (Γ(a+j) Γ(b+j) Γ(1+j+ε))`.
 //!
 //! R1 and R2 agree at ε = 0, and (R1 - R2)/ε is formed from difference
-//! quotients of ln Γ that keep their accuracy as ε → 0. The same sum so
-//! covers integer d (the logarithmic case), near-integer d and all other d, with no threshold between them. The
-//! identities c - a = b - m + ε and c - b = a - m + ε hold by construction,
-//! so the pairs stay consistent even when c - a - b was rounded.
+//! quotients of ln Γ that keep their accuracy as ε → 0. So the same sum
+//! covers integer d (the logarithmic case), near-integer d and all other d,
+//! with no threshold between them. The identities c - a = b - m + ε and
+//! c - b = a - m + ε hold by construction, so the pairs stay consistent
+//! even when c - a - b was rounded.
 //!
 //! NOTE: the Euler transformation rounds c - a and c - b to f64, which moves
 //! ln|F| by about |ln w| ulp(c). For c near 4.5e3 and w near 1e-3 random
@@ -182,8 +183,8 @@ impl PairState {
         self.denominator_quotient += ln_1p_step_over(-epsilon, 1.0 + m + j);
     }
 
-    /// Returns ln|1 + ε/y| / ε, the change of Δ from y to y + 1, and flips
-    /// the sign when Γ changes sign between y + ε and y + 1 + ε relative to y.
+    /// Returns ln|1 + ε/y| / ε, the change of Δ from y to y + 1. Flips `sign`
+    /// when y and y + ε differ in sign, as Γ(y+1+ε)/Γ(y+1) = Γ(y+ε)/Γ(y) · (y+ε)/y.
     fn signed_step(&mut self, epsilon: f64, y: f64) -> f64 {
         let moved = 1.0 + epsilon / y;
         if moved > 0.0 {
@@ -226,19 +227,22 @@ fn paired_part(
         let jf = j as f64;
         let (difference, magnitude) = state.pair_difference(epsilon, arg.ln_w);
         let term = weight.times(difference);
+        let term_magnitude = weight.times(magnitude);
         if !term.is_finite() {
             return Err(j + 1);
         }
-        total.add_with_magnitude(term, weight.times(magnitude));
+        total.add_with_magnitude(term, term_magnitude);
 
         let ratio = weights.ratio(jf);
         if ratio == 0.0 {
             return Ok(finish(total, prefactor, j + 1));
         }
+        // The magnitude, unlike the term, does not pass through zero where
+        // (R1 - R2)/ε changes sign, so it is the safe base for the tail bound.
         if jf >= tail_start {
             let bound = weights.ratio_bound(jf);
             let tail_factor = PAIR_TAIL_SLACK * bound / (1.0 - bound);
-            if bound < 1.0 && total.relative_size(term) * tail_factor <= PAIR_TOLERANCE {
+            if bound < 1.0 && total.relative_size(term_magnitude) * tail_factor <= PAIR_TOLERANCE {
                 return Ok(finish(total, prefactor, j + 1));
             }
         }
