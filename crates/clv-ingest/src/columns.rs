@@ -81,22 +81,42 @@ impl HeaderRow<'_> {
                 return Err(IngestError::NameWithoutHeader { path: path.to_path_buf(), name: name.clone() });
             }
             ColumnRef::Name(name) => {
-                let Some(names) = self.names else {
-                    return Err(IngestError::MissingHeader { path: path.to_path_buf(), name: name.clone() });
-                };
+                // With has_header set, the names are missing only for an empty
+                // file, which the open rejects first, so `None` counts as no names.
+                let names = self.names.unwrap_or_default();
                 let requested = name.trim();
-                let Some(index) = names.iter().position(|found| found == requested) else {
-                    return Err(unknown_column(path, name, names, self.format));
-                };
-                index
+                let positions: Vec<usize> = names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, found)| *found == requested)
+                    .map(|(index, _)| index)
+                    .collect();
+                match positions[..] {
+                    [] => return Err(unknown_column(path, name, names, self.format)),
+                    [index] => index,
+                    _ => {
+                        return Err(IngestError::DuplicateColumn {
+                            path: path.to_path_buf(),
+                            name: requested.to_string(),
+                            positions,
+                        });
+                    }
+                }
             }
         };
 
-        let label = match self.names.and_then(|names| names.get(index)) {
-            Some(name) if !name.is_empty() => format!("{index} ({name})"),
-            _ => index.to_string(),
-        };
-        Ok(Column { index, label })
+        Ok(Column { index, label: column_label(index, self.names) })
+    }
+}
+
+/// Labels the column at `index` for messages: the index, followed by the
+/// header name in brackets when there is one, such as `2 (date)`.
+pub(crate) fn column_label(index: usize, names: Option<&[String]>) -> String {
+    // A name with a line break comes from an unclosed quote, which the reader
+    // reports, so the label leaves it out.
+    match names.and_then(|names| names.get(index)) {
+        Some(name) if !name.is_empty() && !name.contains('\n') => format!("{index} ({name})"),
+        _ => index.to_string(),
     }
 }
 
@@ -161,12 +181,35 @@ mod tests {
     }
 
     #[test]
-    fn name_in_empty_file_is_an_error() {
-        let spec = SourceSpec::new("empty.csv", "customer", "date", "amount");
+    fn duplicate_selected_name_is_an_error() {
+        let spec = SourceSpec::new("data.csv", "customer", "date", "amount");
+        let header = names(&["customer", "date", "amount", "amount"]);
 
-        let error = Columns::resolve(&spec, None).unwrap_err();
+        let error = Columns::resolve(&spec, Some(&header)).unwrap_err();
 
-        assert!(matches!(error, IngestError::MissingHeader { ref name, .. } if name == "customer"));
+        let IngestError::DuplicateColumn { name, positions, .. } = error else { panic!("{error}") };
+        assert_eq!(name, "amount");
+        assert_eq!(positions, vec![2, 3]);
+    }
+
+    #[test]
+    fn duplicate_unselected_name_is_allowed() {
+        let spec = SourceSpec::new("data.csv", "customer", "date", "amount");
+        let header = names(&["note", "customer", "date", "amount", "note"]);
+
+        let columns = Columns::resolve(&spec, Some(&header)).unwrap();
+
+        assert_eq!(columns.amount, Column { index: 3, label: "3 (amount)".to_string() });
+    }
+
+    #[test]
+    fn duplicate_name_selected_by_index_is_allowed() {
+        let spec = SourceSpec::new("data.csv", "customer", "date", 3);
+        let header = names(&["customer", "date", "amount", "amount"]);
+
+        let columns = Columns::resolve(&spec, Some(&header)).unwrap();
+
+        assert_eq!(columns.amount, Column { index: 3, label: "3 (amount)".to_string() });
     }
 
     #[test]

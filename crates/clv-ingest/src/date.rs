@@ -44,6 +44,15 @@ pub(crate) fn check_date_format(format: &str) -> Result<(), String> {
     }
 }
 
+/// Writes an example date, 2024-01-05 at 09:30 UTC, with `format`, or
+/// returns the format itself when jiff cannot write it.
+pub(crate) fn example_date(format: &str) -> String {
+    let Ok(zoned) = date(2024, 1, 5).at(9, 30, 0, 0).to_zoned(TimeZone::UTC) else {
+        return format.to_string();
+    };
+    strtime::format(format, &zoned).unwrap_or_else(|_| format.to_string())
+}
+
 /// Names the parts of a calendar day that `format` has no directive for, such
 /// as `a day`, or returns `None` when it has all of them.
 fn missing_parts(format: &str) -> Option<String> {
@@ -134,6 +143,13 @@ mod tests {
             message.starts_with("it cannot read back \"2024-07-15 -05\", which it writes for 2024-07-15: ")
         );
         assert!(message.contains("time zone abbreviation"), "{message}");
+    }
+
+    #[test]
+    fn example_date_follows_format() {
+        assert_eq!(example_date("%Y-%m-%d"), "2024-01-05");
+        assert_eq!(example_date("%Y%m%d"), "20240105");
+        assert_eq!(example_date("%d/%m/%Y %H:%M"), "05/01/2024 09:30");
     }
 
     #[test]

@@ -49,18 +49,39 @@ pub enum IngestError {
 
     /// A column is selected by name, but the spec says the file has no header row.
     #[error(
-        "{}: column {name:?} is selected by name, but has_header is false: \
-         set has_header = true or select the column by its 0-based index",
+        "{}: column {name:?} is selected by name, but the file has no header row (header = false): \
+         set header = true in the [data] section of the config or select the column by its 0-based index",
         path.display()
     )]
     NameWithoutHeader { path: PathBuf, name: String },
 
-    /// A column is selected by name, but the file is empty, so it has no header row.
+    /// The file is empty or contains only blank lines. `header` and `row` are
+    /// examples of a valid header row and data row for the spec. `header` is
+    /// `None` when the spec says that the file has no header row.
     #[error(
-        "{}: column {name:?} is selected by name, but the file has no header row because it is empty",
-        path.display()
+        "{}: the file is empty or contains only blank lines: check the path; {}",
+        path.display(),
+        describe_first_line(header.as_deref(), row)
     )]
-    MissingHeader { path: PathBuf, name: String },
+    EmptyFile { path: PathBuf, header: Option<String>, row: String },
+
+    /// The file looks like UTF-16 text, but only UTF-8 is read. `encoding` is
+    /// the name under which iconv reads the file, when the byte order is known.
+    #[error(
+        "{}: the file looks like UTF-16 because {reason}, but it must be UTF-8: convert it to UTF-8{}",
+        path.display(),
+        encoding.map(|encoding| format!(", such as with `iconv -f {encoding} -t UTF-8`")).unwrap_or_default()
+    )]
+    Utf16 { path: PathBuf, reason: &'static str, encoding: Option<&'static str> },
+
+    /// A column is selected by a name that more than one column of the header row has.
+    #[error(
+        "{}: column {name:?} is ambiguous because the header row has it at 0-based positions {}: \
+         rename one of the columns or select the column by its 0-based index",
+        path.display(),
+        list_positions(positions)
+    )]
+    DuplicateColumn { path: PathBuf, name: String, positions: Vec<usize> },
 
     /// No header name matches a selected column.
     #[error(
@@ -81,6 +102,41 @@ pub enum IngestError {
         row.reason.remedy()
     )]
     InvalidRow { path: PathBuf, row: Box<RejectedRow> },
+
+    /// A quote opens a field and is not closed on its line: a selected field
+    /// contains a line break, or a field of any column is still open at the
+    /// end of the file. `line` is the line of the quote, and `value` is the
+    /// field's first line, shortened.
+    ///
+    /// This stops the reading under both policies, because the lines after
+    /// the quote became part of the field, and skipping the row would lose
+    /// their rows without counting them. The row is not counted in the report.
+    #[error(
+        "{}:{line}: column {column}: the quote that opens the value {value:?} is not closed on its line, \
+         so the following lines become part of this value instead of rows; close the quote or remove it",
+        path.display()
+    )]
+    UnclosedQuote { path: PathBuf, line: u64, column: String, value: String },
+}
+
+/// Describes the first line of a valid file: `a header row such as "a,b",
+/// followed by rows such as "1,2"`, or `a row such as "1,2"` without a header row.
+fn describe_first_line(header: Option<&str>, row: &str) -> String {
+    match header {
+        Some(header) => {
+            format!("a valid first line is a header row such as {header:?}, followed by rows such as {row:?}")
+        }
+        None => format!("a valid first line is a row such as {row:?}"),
+    }
+}
+
+/// Lists 0-based positions for a message: `2 and 3`, or `1, 4 and 6`.
+fn list_positions(positions: &[usize]) -> String {
+    let texts: Vec<String> = positions.iter().map(usize::to_string).collect();
+    match texts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => texts.join(""),
+    }
 }
 
 /// Lists header names for a message: `3 columns: "customer", "date", "amount"`.
@@ -121,6 +177,73 @@ mod tests {
             error.to_string(),
             "data.csv: column \"amount\" not found in the header row, which has 3 columns: \
              \"customer\", \"date\", \"total\""
+        );
+    }
+
+    #[test]
+    fn read_error_names_line_and_os_error() {
+        let error = IngestError::Read {
+            path: PathBuf::from("data.csv"),
+            line: 7,
+            error: io::Error::other("Input/output error"),
+        };
+
+        assert_eq!(
+            error.to_string(),
+            "failed to read transaction log data.csv after line 7: Input/output error"
+        );
+        assert!(std::error::Error::source(&error).is_none());
+    }
+
+    #[test]
+    fn duplicate_column_lists_positions() {
+        let error = IngestError::DuplicateColumn {
+            path: PathBuf::from("data.csv"),
+            name: "amount".to_string(),
+            positions: vec![1, 4, 6],
+        };
+
+        assert_eq!(
+            error.to_string(),
+            "data.csv: column \"amount\" is ambiguous because the header row has it at 0-based positions \
+             1, 4 and 6: rename one of the columns or select the column by its 0-based index"
+        );
+    }
+
+    #[test]
+    fn list_positions_joins_with_and() {
+        assert_eq!(list_positions(&[3]), "3");
+        assert_eq!(list_positions(&[2, 3]), "2 and 3");
+        assert_eq!(list_positions(&[0, 2, 5]), "0, 2 and 5");
+    }
+
+    #[test]
+    fn empty_file_shows_header_and_row() {
+        let error = IngestError::EmptyFile {
+            path: PathBuf::from("data.csv"),
+            header: Some("customer,date,amount".to_string()),
+            row: "0004,2024-01-05,12.50".to_string(),
+        };
+
+        assert_eq!(
+            error.to_string(),
+            "data.csv: the file is empty or contains only blank lines: check the path; a valid first line \
+             is a header row such as \"customer,date,amount\", followed by rows such as \"0004,2024-01-05,12.50\""
+        );
+    }
+
+    #[test]
+    fn utf16_without_byte_order_omits_iconv() {
+        let error = IngestError::Utf16 {
+            path: PathBuf::from("data.csv"),
+            reason: "its first line contains NUL bytes",
+            encoding: None,
+        };
+
+        assert_eq!(
+            error.to_string(),
+            "data.csv: the file looks like UTF-16 because its first line contains NUL bytes, \
+             but it must be UTF-8: convert it to UTF-8"
         );
     }
 

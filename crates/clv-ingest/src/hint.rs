@@ -2,8 +2,10 @@
 
 use crate::spec::{Format, describe_byte};
 
-/// Delimiters to look for, in the order that breaks a tie between equal counts.
-const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// Delimiters to look for, in the order that breaks a tie between equal
+/// counts, with the value of the config's `separator` setting that selects each.
+const CANDIDATE_DELIMITERS: [(u8, &str); 4] =
+    [(b',', "comma"), (b';', "semicolon"), (b'\t', "tab"), (b'|', "pipe")];
 
 /// Suggests another separator for `row`, a row that `format` read as one field.
 ///
@@ -17,24 +19,25 @@ pub(crate) fn guess_separator(row: &[u8], format: Format) -> Option<String> {
         Format::Whitespace => None,
     };
 
-    let mut best: Option<(u8, usize)> = None;
-    for candidate in CANDIDATE_DELIMITERS {
+    let mut best: Option<(u8, &str, usize)> = None;
+    for (candidate, setting) in CANDIDATE_DELIMITERS {
         if Some(candidate) == configured || (configured.is_none() && candidate.is_ascii_whitespace()) {
             continue;
         }
         let count = row.iter().filter(|&&byte| byte == candidate).count();
-        if count > 0 && best.is_none_or(|(_, best_count)| count > best_count) {
-            best = Some((candidate, count));
+        if count > 0 && best.is_none_or(|(_, _, best_count)| count > best_count) {
+            best = Some((candidate, setting, count));
         }
     }
 
     match (best, format) {
-        (Some((delimiter, _)), Format::Delimited { .. }) => {
+        (Some((delimiter, _, _)), Format::Delimited { .. }) => {
             Some(format!("is the delimiter {}?", describe_byte(delimiter)))
         }
-        (Some((delimiter, _)), Format::Whitespace) => {
-            Some(format!("is the delimiter {}? If so, use the delimited format", describe_byte(delimiter)))
-        }
+        (Some((delimiter, setting, _)), Format::Whitespace) => Some(format!(
+            "is the delimiter {}? If so, set separator = \"{setting}\" in the [data] section of the config",
+            describe_byte(delimiter)
+        )),
         (None, Format::Delimited { .. }) if row.contains(&b' ') => {
             Some("are the fields separated by spaces? If so, use the whitespace format".to_string())
         }
@@ -85,10 +88,21 @@ mod tests {
     }
 
     #[test]
-    fn suggests_delimited_format_for_whitespace() {
+    fn suggests_separator_setting_for_whitespace() {
         let hint = guess_separator(b"0004,19970101,29.33", Format::Whitespace).unwrap();
 
-        assert_eq!(hint, "is the delimiter ','? If so, use the delimited format");
+        assert_eq!(
+            hint,
+            "is the delimiter ','? If so, set separator = \"comma\" in the [data] section of the config"
+        );
+    }
+
+    #[test]
+    fn names_setting_of_each_candidate() {
+        let hint = |row: &[u8]| guess_separator(row, Format::Whitespace).unwrap();
+
+        assert!(hint(b"a;b;c").contains("separator = \"semicolon\""));
+        assert!(hint(b"a|b|c").contains("separator = \"pipe\""));
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod amount;
 mod columns;
 mod date;
 mod error;
+mod example;
 mod field;
 mod hint;
 mod number;

@@ -7,9 +7,10 @@ use clv_core::Transaction;
 
 use crate::columns::Columns;
 use crate::error::IngestError;
+use crate::example::transaction_example;
 use crate::report::IngestReport;
 use crate::row::RowParser;
-use crate::rows::{FileKind, OpenedFile, RowReader};
+use crate::rows::{FileKind, Header, OpenedFile, RowReader};
 use crate::spec::SourceSpec;
 
 /// Reads transactions from a log one row at a time, so memory use does not
@@ -20,7 +21,8 @@ use crate::spec::SourceSpec;
 /// yielded as an [`IngestError::InvalidRow`], after which the iterator ends.
 /// Under [`InvalidRowPolicy::Skip`](crate::InvalidRowPolicy::Skip) it is logged
 /// at debug level and skipped. A read failure is yielded as
-/// [`IngestError::Read`] and also ends the iterator.
+/// [`IngestError::Read`], and a quote that is not closed on its line as
+/// [`IngestError::UnclosedQuote`] under both policies. Both also end the iterator.
 pub struct TransactionReader {
     rows: RowReader<RowParser>,
 }
@@ -28,21 +30,31 @@ pub struct TransactionReader {
 impl TransactionReader {
     /// Opens the log described by `spec` and reads its header row, if it has one.
     ///
-    /// Fails when a setting is invalid, the file cannot be opened or read, or a
-    /// column selected by name is not in the header row.
+    /// Fails when a setting is invalid, or when the path is a directory or the
+    /// file cannot be opened or read. Also fails when the file is empty or
+    /// looks like UTF-16, when a column selected by name is not in the header
+    /// row or is there more than once, and when the header row has an
+    /// unclosed quote.
     pub fn open(spec: &SourceSpec) -> Result<TransactionReader, IngestError> {
         spec.validate()?;
 
         let path = &spec.path;
+        let example = || transaction_example(spec);
         let OpenedFile { source, header } =
-            OpenedFile::open(path, spec.format, spec.has_header, FileKind::TransactionLog)?;
+            OpenedFile::open(path, spec.format, spec.has_header, FileKind::TransactionLog, example)?;
 
-        let columns = Columns::resolve(spec, header.as_deref())?;
+        let names = header.as_ref().map(Header::names);
+        let columns = Columns::resolve(spec, names.as_deref());
+        if let Some(header) = &header {
+            header.check_quotes(path, columns.as_ref().ok())?;
+        }
+        let columns = columns?;
         log::debug!("reading {} ({}) with columns {columns:?}", path.display(), spec.format);
 
-        let header_fields = header.as_ref().map(Vec::len);
+        let header_fields = names.as_ref().map(Vec::len);
         let parser = RowParser::new(columns, spec.date_format.clone(), spec.format, header_fields);
-        let rows = RowReader::new(source, parser, FileKind::TransactionLog, spec.invalid_rows, path.clone());
+        let rows =
+            RowReader::new(source, parser, names, FileKind::TransactionLog, spec.invalid_rows, path.clone());
 
         Ok(TransactionReader { rows })
     }

@@ -5,7 +5,7 @@ use clv_core::Transaction;
 use crate::amount::parse_money;
 use crate::columns::Columns;
 use crate::date::parse_date;
-use crate::field::{FieldCount, field_text, rejection};
+use crate::field::{FieldCount, HEADER_ROW_HINT, field_text, looks_like_header, rejection};
 use crate::report::{RejectReason, RejectedRow};
 use crate::rows::RecordParser;
 use crate::source::Record;
@@ -16,6 +16,8 @@ pub(crate) struct RowParser {
     columns: Columns,
     date_format: String,
     field_count: FieldCount,
+    /// Whether the next record is the first of a file without a header row.
+    first_row_without_header: bool,
 }
 
 impl RowParser {
@@ -27,18 +29,30 @@ impl RowParser {
         format: Format,
         header_fields: Option<usize>,
     ) -> RowParser {
-        RowParser { columns, date_format, field_count: FieldCount::new(format, header_fields) }
+        RowParser {
+            columns,
+            date_format,
+            field_count: FieldCount::new(format, header_fields),
+            first_row_without_header: header_fields.is_none(),
+        }
     }
 }
 
 impl RecordParser for RowParser {
     type Output = Transaction;
+    type Columns = Columns;
+
+    fn columns(&self) -> &Columns {
+        &self.columns
+    }
 
     /// Parses one record, or explains which field makes it invalid.
     ///
     /// The fields are checked in the order customer id, date, amount, cost, and
-    /// the first invalid one is reported.
+    /// the first invalid one is reported. An invalid date in a first row that
+    /// looks like a header row gets a hint to set `header = true`.
     fn parse(&mut self, record: &Record<'_>) -> Result<Transaction, RejectedRow> {
+        let first_row_without_header = std::mem::take(&mut self.first_row_without_header);
         self.field_count.check(record, &self.columns)?;
 
         let columns = &self.columns;
@@ -49,7 +63,10 @@ impl RecordParser for RowParser {
         }
 
         let date_text = field_text(record, &columns.date, "date")?;
-        let date = parse_date(date_text, &self.date_format).map_err(|message| {
+        let date = parse_date(date_text, &self.date_format).map_err(|mut message| {
+            if first_row_without_header && looks_like_header(record) {
+                message = format!("{message}; {HEADER_ROW_HINT}");
+            }
             rejection(record, &columns.date, date_text, RejectReason::InvalidDate, message)
         })?;
 
@@ -138,6 +155,31 @@ mod tests {
         assert_eq!(rejected.reason, RejectReason::InvalidDate);
         assert_eq!(rejected.column, "1");
         assert_eq!(rejected.value, "not-a-date");
+    }
+
+    #[test]
+    fn header_row_read_as_data_gets_hint() {
+        let rejected = parse_line(b"customer date amount\n", false).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidDate);
+        assert!(
+            rejected.message.starts_with("invalid date \"date\" for format \"%Y-%m-%d\": "),
+            "{}",
+            rejected.message
+        );
+        assert!(
+            rejected.message.ends_with("; the first line looks like a header: set header = true"),
+            "{}",
+            rejected.message
+        );
+    }
+
+    #[test]
+    fn invalid_date_with_digits_gets_no_header_hint() {
+        let rejected = parse_line(b"0042 05/01/2024 $5\n", false).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidDate);
+        assert!(!rejected.message.contains("header"), "{}", rejected.message);
     }
 
     #[test]

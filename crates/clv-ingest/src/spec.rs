@@ -104,8 +104,9 @@ impl fmt::Display for Format {
 /// A column of the file, selected by header name or by position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ColumnRef {
-    /// The first column whose header name, with surrounding whitespace
-    /// trimmed, is exactly this name, also trimmed. It requires `has_header`.
+    /// The column whose header name, with surrounding whitespace trimmed, is
+    /// exactly this name, also trimmed. It requires `has_header`, and a header
+    /// row in which more than one column has the name is rejected.
     Name(String),
     /// The column at this 0-based position.
     Index(usize),

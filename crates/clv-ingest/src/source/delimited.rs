@@ -53,13 +53,18 @@ impl<R: Read> DelimitedSource<R> {
             // those lines. The record's own start line is computed backwards
             // from the position after its line end instead, and the lines
             // between the previous read and that start are the skipped ones.
+            // A record that the end of the input ends, because a quoted field
+            // is still open there, has no line end of its own: its last line
+            // end is inside that field.
+            let unclosed_quote_at_end = found && self.reader.get_ref().reported_end();
             let start_line = if found {
                 let newlines_in_fields: u64 = self
                     .record
                     .iter()
                     .map(|field| field.iter().filter(|&&byte| byte == b'\n').count() as u64)
                     .sum();
-                line_after_read.saturating_sub(1 + newlines_in_fields)
+                let record_line_end = u64::from(!unclosed_quote_at_end);
+                line_after_read.saturating_sub(record_line_end + newlines_in_fields)
             } else {
                 line_after_read
             };
@@ -75,7 +80,8 @@ impl<R: Read> DelimitedSource<R> {
             }
 
             self.record_line = start_line;
-            return Ok(Some(Record { line: start_line, fields: Fields::Delimited(&self.record) }));
+            let fields = Fields::Delimited(&self.record);
+            return Ok(Some(Record { line: start_line, unclosed_quote_at_end, fields }));
         }
     }
 
@@ -106,24 +112,38 @@ fn into_io_error(error: csv::Error) -> io::Error {
 /// A reader that appends a '\n' to input that does not end with one, so that
 /// the last record has a line end like every other.
 ///
-/// NOTE: when the input ends inside an unclosed quoted field, the added '\n'
-/// becomes part of that field, and the start line of that last record is
-/// reported one line too early.
+/// When the input ends inside an unclosed quoted field, the added '\n'
+/// becomes part of that field instead.
 struct NewlineTerminated<R> {
     inner: R,
     last_byte: Option<u8>,
     finished: bool,
+    reported_end: bool,
 }
 
 impl<R> NewlineTerminated<R> {
     fn new(inner: R) -> NewlineTerminated<R> {
-        NewlineTerminated { inner, last_byte: None, finished: false }
+        NewlineTerminated { inner, last_byte: None, finished: false, reported_end: false }
+    }
+
+    /// Returns whether a read has returned 0, the end of the input.
+    ///
+    /// The csv crate reads more input only while a record is unfinished, and
+    /// this reader ends the input with a line end. So a record read after the
+    /// end was reported is one that only the end of the input finished, which
+    /// happens when a quoted field is never closed.
+    fn reported_end(&self) -> bool {
+        self.reported_end
     }
 }
 
 impl<R: Read> Read for NewlineTerminated<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        if self.finished || buffer.is_empty() {
+        if buffer.is_empty() {
+            return Ok(0);
+        }
+        if self.finished {
+            self.reported_end = true;
             return Ok(0);
         }
 
@@ -139,7 +159,10 @@ impl<R: Read> Read for NewlineTerminated<R> {
                 buffer[0] = b'\n';
                 Ok(1)
             }
-            _ => Ok(0),
+            _ => {
+                self.reported_end = true;
+                Ok(0)
+            }
         }
     }
 }
@@ -200,6 +223,59 @@ mod tests {
 
         assert_eq!(records[1], (2, fields(&["1", "two\nlines"])));
         assert_eq!(records[2], (4, fields(&["2", "x"])));
+    }
+
+    #[test]
+    fn unclosed_quote_record_starts_on_its_line() {
+        // The quote opened on line 3 runs to the end of the input.
+        let input = b"id,note\n1,x\n2,\"open\n3,y\n4,z\n";
+
+        let (records, _) = read_all(input, b',');
+
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[1], (2, fields(&["1", "x"])));
+        assert_eq!(records[2], (3, fields(&["2", "open\n3,y\n4,z"])));
+    }
+
+    #[test]
+    fn only_record_in_unclosed_quote_is_marked() {
+        for input in [&b"id,note\n1,x\n2,\"open\n3,y\n"[..], b"id,note\n1,x\n2,\"open\n3,y", b"1,x\n2,\"open"]
+        {
+            let mut source = DelimitedSource::new(input, b',');
+            let mut marks = Vec::new();
+            while let Some(record) = source.next_record().unwrap() {
+                marks.push(record.unclosed_quote_at_end);
+            }
+
+            assert_eq!(marks.last(), Some(&true), "{input:?}");
+            assert!(marks[..marks.len() - 1].iter().all(|&mark| !mark), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn closed_quotes_are_not_marked() {
+        for input in [&b"1,\"a\nb\"\n"[..], b"1,\"a\nb\"", b"1,\"a\n\"\n", b"1,x"] {
+            let mut source = DelimitedSource::new(input, b',');
+
+            let record = source.next_record().unwrap().unwrap();
+
+            assert!(!record.unclosed_quote_at_end, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_without_final_line_end() {
+        let (records, _) = read_all(b"id,note\n2,\"open\n3,y", b',');
+
+        assert_eq!(records[1], (2, fields(&["2", "open\n3,y"])));
+    }
+
+    #[test]
+    fn last_record_with_quoted_line_end_keeps_line() {
+        // The closed quoted field ends with a line break, and the record has its own line end.
+        let (records, _) = read_all(b"id,note\n2,\"a\n\"\n", b',');
+
+        assert_eq!(records[1], (2, fields(&["2", "a"])));
     }
 
     #[test]

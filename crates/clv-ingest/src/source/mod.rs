@@ -4,10 +4,11 @@
 //! 1-based line on which it starts.
 
 mod delimited;
+mod start;
 mod whitespace;
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
@@ -16,7 +17,10 @@ use csv::ByteRecord;
 use crate::spec::Format;
 
 pub(crate) use delimited::DelimitedSource;
+pub(crate) use start::Utf16Evidence;
 pub(crate) use whitespace::WhitespaceSource;
+
+use start::{FileStart, inspect_start};
 
 /// The byte order mark that some editors write at the start of a UTF-8 file.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -27,10 +31,40 @@ pub(crate) enum RecordSource {
     Whitespace(WhitespaceSource<BufReader<File>>),
 }
 
+/// A reason that a file cannot be read as records.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// Opening the file or reading its metadata failed.
+    Open(io::Error),
+    /// The path is a directory. On Unix it opens like a file, but reading it fails.
+    Directory,
+    /// Reading the start of the file, or going back to it, failed.
+    Read(io::Error),
+    /// The file contains nothing but whitespace.
+    Empty,
+    /// The file looks like UTF-16 text.
+    Utf16(Utf16Evidence),
+}
+
 impl RecordSource {
     /// Opens the file at `path` for reading in `format`.
-    pub(crate) fn open(path: &Path, format: Format) -> io::Result<RecordSource> {
-        let file = File::open(path)?;
+    ///
+    /// Fails on a directory, an empty file and a file that looks like UTF-16,
+    /// so that none of them is read as a file without rows or with garbled ones.
+    pub(crate) fn open(path: &Path, format: Format) -> Result<RecordSource, OpenError> {
+        let mut file = File::open(path).map_err(OpenError::Open)?;
+        if file.metadata().map_err(OpenError::Open)?.is_dir() {
+            return Err(OpenError::Directory);
+        }
+
+        match inspect_start(BufReader::new(&file)).map_err(OpenError::Read)? {
+            FileStart::Text => {}
+            FileStart::Empty => return Err(OpenError::Empty),
+            FileStart::Utf16(evidence) => return Err(OpenError::Utf16(evidence)),
+        }
+        // NOTE: a file that cannot seek, such as a named pipe, fails here with a read error.
+        file.seek(SeekFrom::Start(0)).map_err(OpenError::Read)?;
+
         let source = match format {
             Format::Delimited { delimiter } => RecordSource::Delimited(DelimitedSource::new(file, delimiter)),
             Format::Whitespace => RecordSource::Whitespace(WhitespaceSource::new(BufReader::new(file))),
@@ -68,6 +102,9 @@ impl RecordSource {
 pub(crate) struct Record<'a> {
     /// 1-based line on which the record starts.
     pub(crate) line: u64,
+    /// Whether the input ends inside the last field of the record, because
+    /// the quote that opens that field is never closed.
+    pub(crate) unclosed_quote_at_end: bool,
     fields: Fields<'a>,
 }
 
@@ -81,6 +118,15 @@ enum Fields<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// Creates a record of the fields of `record` that starts on `line`.
+    pub(crate) fn from_byte_record(
+        line: u64,
+        unclosed_quote_at_end: bool,
+        record: &'a ByteRecord,
+    ) -> Record<'a> {
+        Record { line, unclosed_quote_at_end, fields: Fields::Delimited(record) }
+    }
+
     /// Returns the number of fields.
     pub(crate) fn len(&self) -> usize {
         match self.fields {
@@ -97,10 +143,24 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Returns the field at the 0-based `index` as read, with surrounding
+    /// whitespace and any line breaks that a quoted field contains.
+    pub(crate) fn raw_field(&self, index: usize) -> Option<&'a [u8]> {
+        match self.fields {
+            Fields::Delimited(record) => record.get(index),
+            Fields::Whitespace { line, ranges } => ranges.get(index).map(|range| &line[range.clone()]),
+        }
+    }
+
     /// Iterates over the fields without surrounding whitespace.
     pub(crate) fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
         let record = *self;
         (0..record.len()).filter_map(move |index| record.field(index))
+    }
+
+    /// Copies the fields as read, so that the record outlives the source.
+    pub(crate) fn to_byte_record(self) -> ByteRecord {
+        (0..self.len()).filter_map(|index| self.raw_field(index)).collect()
     }
 
     /// Joins the fields with `separator` as text, replacing bytes that are not UTF-8.

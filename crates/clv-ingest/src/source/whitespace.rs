@@ -46,7 +46,7 @@ impl<R: BufRead> WhitespaceSource<R> {
             }
 
             let fields = Fields::Whitespace { line: &self.line, ranges: &self.ranges };
-            return Ok(Some(Record { line: self.line_number, fields }));
+            return Ok(Some(Record { line: self.line_number, unclosed_quote_at_end: false, fields }));
         }
     }
 

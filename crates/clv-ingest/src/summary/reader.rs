@@ -4,8 +4,9 @@ use std::fmt;
 use std::iter::FusedIterator;
 
 use crate::error::IngestError;
+use crate::example::summary_example;
 use crate::report::IngestReport;
-use crate::rows::{FileKind, OpenedFile, RowReader};
+use crate::rows::{FileKind, Header, OpenedFile, RowReader};
 use crate::summary::columns::SummaryColumns;
 use crate::summary::record::SummaryRecord;
 use crate::summary::row::SummaryParser;
@@ -19,7 +20,8 @@ use crate::summary::spec::SummarySpec;
 /// yielded as an [`IngestError::InvalidRow`], after which the iterator ends.
 /// Under [`InvalidRowPolicy::Skip`](crate::InvalidRowPolicy::Skip) it is logged
 /// at debug level and skipped. A read failure is yielded as
-/// [`IngestError::ReadSummary`] and also ends the iterator.
+/// [`IngestError::ReadSummary`], and a quote that is not closed on its line as
+/// [`IngestError::UnclosedQuote`] under both policies. Both also end the iterator.
 ///
 /// A row with a count describes that many customers, but is yielded and
 /// counted in the report as one row.
@@ -30,21 +32,30 @@ pub struct SummaryReader {
 impl SummaryReader {
     /// Opens the summary file described by `spec` and reads its header row, if it has one.
     ///
-    /// Fails when a setting is invalid, the file cannot be opened or read, or a
-    /// column selected by name is not in the header row.
+    /// Fails when a setting is invalid, or when the path is a directory or the
+    /// file cannot be opened or read. Also fails when the file is empty or
+    /// looks like UTF-16, when a column selected by name is not in the header
+    /// row or is there more than once, and when the header row has an
+    /// unclosed quote.
     pub fn open(spec: &SummarySpec) -> Result<SummaryReader, IngestError> {
         spec.validate()?;
 
         let path = &spec.path;
+        let example = || summary_example(spec);
         let OpenedFile { source, header } =
-            OpenedFile::open(path, spec.format, spec.has_header, FileKind::Summary)?;
+            OpenedFile::open(path, spec.format, spec.has_header, FileKind::Summary, example)?;
 
-        let columns = SummaryColumns::resolve(spec, header.as_deref())?;
+        let names = header.as_ref().map(Header::names);
+        let columns = SummaryColumns::resolve(spec, names.as_deref());
+        if let Some(header) = &header {
+            header.check_quotes(path, columns.as_ref().ok())?;
+        }
+        let columns = columns?;
         log::debug!("reading summary file {} ({}) with columns {columns:?}", path.display(), spec.format);
 
-        let header_fields = header.as_ref().map(Vec::len);
+        let header_fields = names.as_ref().map(Vec::len);
         let parser = SummaryParser::new(columns, spec.format, header_fields);
-        let rows = RowReader::new(source, parser, FileKind::Summary, spec.invalid_rows, path.clone());
+        let rows = RowReader::new(source, parser, names, FileKind::Summary, spec.invalid_rows, path.clone());
 
         Ok(SummaryReader { rows })
     }

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::amount::parse_money;
-use crate::field::{FieldCount, field_text, rejection};
+use crate::field::{FieldCount, HEADER_ROW_HINT, field_text, looks_like_header, rejection};
 use crate::number::{parse_non_negative, parse_whole_number};
 use crate::report::{RejectReason, RejectedRow};
 use crate::rows::RecordParser;
@@ -16,6 +16,8 @@ use crate::summary::record::SummaryRecord;
 pub(crate) struct SummaryParser {
     columns: SummaryColumns,
     field_count: FieldCount,
+    /// Whether the next record is the first of a file without a header row.
+    first_row_without_header: bool,
 }
 
 impl SummaryParser {
@@ -26,19 +28,31 @@ impl SummaryParser {
         format: Format,
         header_fields: Option<usize>,
     ) -> SummaryParser {
-        SummaryParser { columns, field_count: FieldCount::new(format, header_fields) }
+        SummaryParser {
+            columns,
+            field_count: FieldCount::new(format, header_fields),
+            first_row_without_header: header_fields.is_none(),
+        }
     }
 }
 
 impl RecordParser for SummaryParser {
     type Output = SummaryRecord;
+    type Columns = SummaryColumns;
+
+    fn columns(&self) -> &SummaryColumns {
+        &self.columns
+    }
 
     /// Parses one record, or explains which field makes it invalid.
     ///
     /// The fields are checked in the order customer id, frequency, recency,
     /// age, count, monetary value, and the first invalid one is reported.
-    /// Only then are the values checked against each other.
+    /// Only then are the values checked against each other. An invalid
+    /// frequency in a first row that looks like a header row gets a hint to
+    /// set `header = true`.
     fn parse(&mut self, record: &Record<'_>) -> Result<SummaryRecord, RejectedRow> {
+        let first_row_without_header = std::mem::take(&mut self.first_row_without_header);
         self.field_count.check(record, &self.columns)?;
 
         let columns = &self.columns;
@@ -55,10 +69,14 @@ impl RecordParser for SummaryParser {
         };
 
         let frequency_text = field_text(record, &columns.frequency, "frequency")?;
-        let frequency =
-            parse_whole_number(frequency_text, "frequency", 0, u64::from(u32::MAX)).map_err(|message| {
+        let frequency = parse_whole_number(frequency_text, "frequency", 0, u64::from(u32::MAX)).map_err(
+            |mut message| {
+                if first_row_without_header && looks_like_header(record) {
+                    message = format!("{message}; {HEADER_ROW_HINT}");
+                }
                 rejection(record, &columns.frequency, frequency_text, RejectReason::InvalidFrequency, message)
-            })?;
+            },
+        )?;
         let frequency =
             u32::try_from(frequency).expect("the maximum passed to parse_whole_number is u32::MAX");
 
@@ -247,6 +265,18 @@ mod tests {
         assert_eq!(rejected.column, "3");
         assert_eq!(rejected.value, "1 2 6");
         assert_eq!(rejected.message, "found 3 fields, expected at least 5");
+    }
+
+    #[test]
+    fn header_row_read_as_data_gets_hint() {
+        let rejected = parse_line(b"frequency recency age\n", false).unwrap_err();
+
+        assert_eq!(rejected.reason, RejectReason::InvalidFrequency);
+        assert!(
+            rejected.message.ends_with("; the first line looks like a header: set header = true"),
+            "{}",
+            rejected.message
+        );
     }
 
     #[test]

@@ -284,8 +284,8 @@ fn amounts_parsed_exactly() {
 }
 
 #[test]
-fn empty_file_with_index_columns_has_no_rows() {
-    let file = TempFile::new("empty.csv", "");
+fn header_only_file_has_no_rows() {
+    let file = TempFile::new("header-only.csv", "customer,date,amount\n");
     let spec = SourceSpec::new(file.path(), 0, 1, 2);
 
     let (transactions, report) = read_all(&spec);

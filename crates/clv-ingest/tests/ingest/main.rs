@@ -5,4 +5,5 @@ mod delimited;
 mod open_errors;
 mod rejections;
 mod summaries;
+mod unclosed_quotes;
 mod whitespace;

@@ -159,6 +159,40 @@ fn error_names_column_without_header() {
 }
 
 #[test]
+fn header_read_as_data_suggests_header() {
+    let file = TempFile::new("header-as-data.csv", "customer_id,date,amount\nA,2020-01-01,10\n");
+    let mut spec = SourceSpec::new(file.path(), 0, 1, 2);
+    spec.has_header = false;
+
+    let (_, error, _) = read_until_error(&spec);
+
+    let message = error.to_string();
+    let prefix =
+        format!("{}:1: column 1: invalid date \"date\" for format \"%Y-%m-%d\": ", file.path().display());
+    assert!(message.starts_with(&prefix), "{message}");
+    assert!(
+        message.ends_with(
+            "; the first line looks like a header: set header = true; \
+             fix the row, set date_format to match the file, or set invalid_rows = \"skip\""
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn header_hint_only_for_first_row() {
+    let file = TempFile::new("late-header.csv", "A,2020-01-01,10\ncustomer_id,date,amount\n");
+    let mut spec = SourceSpec::new(file.path(), 0, 1, 2);
+    spec.has_header = false;
+
+    let (_, error, _) = read_until_error(&spec);
+
+    let message = error.to_string();
+    assert!(message.contains(":2: column 1: invalid date \"date\""), "{message}");
+    assert!(!message.contains("looks like a header"), "{message}");
+}
+
+#[test]
 fn wrong_delimiter_suggests_semicolon() {
     let file = TempFile::new("semicolon.csv", "0004;2024-01-05;1;x;x\n0005;2024-01-06;2;x;x\n");
     let mut spec = SourceSpec::new(file.path(), 0, 1, 4);

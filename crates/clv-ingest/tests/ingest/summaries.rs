@@ -591,24 +591,56 @@ fn open_rejects_name_without_header() {
     let message = open_error(&spec).to_string();
 
     assert!(
-        message.contains("column \"frequency\" is selected by name, but has_header is false"),
+        message.contains("column \"frequency\" is selected by name, but the file has no header row"),
         "{message}"
     );
 }
 
 #[test]
-#[cfg(unix)]
-fn read_failure_names_summary_file() {
-    // On Unix a directory opens as a file, but reading it fails.
+fn directory_is_rejected_as_summary_file() {
     let directory = std::env::temp_dir();
     let mut spec = SummarySpec::new(&directory, 0, 1, 2);
     spec.has_header = false;
-    let mut reader = SummaryReader::open(&spec).unwrap();
 
-    let error = reader.next().unwrap().unwrap_err();
+    let error = open_error(&spec);
 
-    assert!(matches!(error, IngestError::ReadSummary { line: 0, .. }), "{error:?}");
-    let prefix = format!("failed to read summary file {} after line 0: ", directory.display());
-    assert!(error.to_string().starts_with(&prefix), "{error}");
-    assert!(reader.next().is_none());
+    assert!(matches!(error, IngestError::OpenSummary { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "failed to open summary file {}: the path is a directory, not a file: give the path of a file",
+            directory.display()
+        )
+    );
+}
+
+#[test]
+fn empty_summary_file_shows_valid_first_line() {
+    let file = TempFile::new("empty-summary.csv", " \n");
+    let mut spec = SummarySpec::new(file.path(), "x", "t_x", "T");
+    spec.count = Some(ColumnRef::from("weights"));
+
+    let message = open_error(&spec).to_string();
+
+    assert!(
+        message.ends_with(
+            ": check the path; a valid first line is a header row such as \"x,t_x,T,weights\", \
+             followed by rows such as \"2,30.5,38.5,1\""
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn header_read_as_data_suggests_header() {
+    let file = TempFile::new("summary-header-as-data.txt", "frequency recency age\n1 2 6\n");
+    let mut spec = SummarySpec::new(file.path(), 0, 1, 2);
+    spec.format = Format::Whitespace;
+    spec.has_header = false;
+
+    let (_, error, _) = read_until_error(&spec);
+
+    let message = error.to_string();
+    assert!(message.contains(":1: column 0: invalid frequency \"frequency\""), "{message}");
+    assert!(message.contains("; the first line looks like a header: set header = true; "), "{message}");
 }

@@ -4,7 +4,9 @@
 //! function 2F1 is written here because no well-kept Rust crate provides it
 //! for real parameters with the accuracy near z = 1 that these models need.
 
+mod gamma;
 mod hyp2f1;
+mod signed_log;
 
 pub use hyp2f1::{Hyp2f1Error, hyp2f1, ln_hyp2f1};
 
