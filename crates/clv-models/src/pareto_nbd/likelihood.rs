@@ -108,6 +108,11 @@ pub(super) fn likelihood_parts(process: &ParetoNbdProcess, rfm: Rfm) -> Likeliho
 
 /// Pareto/NBD log-likelihood of compressed customer patterns, each weighted
 /// by its count. Parameters are in the order r, alpha, s, beta.
+///
+/// The A0 term comes from the two Gauss hypergeometric terms when they
+/// differ by more than a factor of 2. Otherwise, when t_x is close to T on
+/// the scale of the integrand, it is integrated over the dropout time in
+/// (t_x, T], because the difference of the terms would cancel.
 #[derive(Clone, Debug)]
 pub struct ParetoNbdLikelihood {
     patterns: Vec<Pattern>,
