@@ -1,8 +1,47 @@
-//! Gamma-Gamma spend model (Fader & Hardie 2013 note).
+//! Gamma-Gamma spend model: the expected value of a customer's future
+//! purchase days, from Fader & Hardie (2013), "The Gamma-Gamma Model of
+//! Monetary Value" (<http://www.brucehardie.com/notes/025/>).
+//!
+//! The values `z` of one customer's purchase days are independent
+//! Gamma(shape `p`, rate `nu`) draws, so the customer's mean value per
+//! purchase day is `p / nu`. Across customers `nu` is Gamma(shape `q`, rate
+//! `gamma`). The population mean value per purchase day is then
+//! `p gamma / (q - 1)`, which is finite only for `q > 1`.
+//!
+//! A customer's summary gives `x`, the number of repeat purchase days, and
+//! `m`, their mean value (`monetary_value`). The first purchase day is left
+//! out, as in the transaction models. Because `x m` is Gamma(`p x`, `nu`),
+//! integrating `nu` out gives the log-likelihood of one customer:
+//!
+//! ```text
+//! ln L = ln Γ(p x + q) - ln Γ(p x) - ln Γ(q) + q ln gamma + (p x - 1) ln m
+//!        + p x ln x - (p x + q) ln(gamma + x m)
+//! ```
+//!
+//! The model is fitted by maximum likelihood on the customers with `x > 0`
+//! and `m > 0`. Customers with no repeat purchase day carry no information
+//! about spend, and the gamma density is not defined at a mean value `<= 0`,
+//! which net returns can produce. Both are left out of the fit and counted
+//! in the log.
+//!
+//! The expected value of a future purchase day given `x` and `m` is the
+//! mean of `p / nu` over the posterior Gamma(`p x + q`, `gamma + x m`):
+//! `p (gamma + x m) / (p x + q - 1)`. It is a weighted average of the
+//! customer's own `m` and the population mean, and for `x = 0` it is the
+//! population mean. The model assumes that spend is independent of how often
+//! and how long a customer buys.
+
+mod likelihood;
+
+#[cfg(test)]
+mod tests;
 
 use clv_core::{CustomerSummary, FitStatistics, ModelError, Parameter};
 
 use crate::fit::MleFit;
+use crate::money::decimal_to_f64;
+
+pub use likelihood::{GammaGammaLikelihood, SpendPattern};
 
 /// Registry name of the spend model, the value of a transaction model's `spend`.
 pub const KIND: &str = "gamma_gamma";
@@ -11,41 +50,185 @@ pub const KIND: &str = "gamma_gamma";
 pub const DESCRIPTION: &str =
     "Gamma-Gamma spend: expected value per purchase day (spend model; use spend = \"gamma_gamma\")";
 
+/// Number of estimated parameters: p, q and gamma.
+const PARAMETERS: usize = 3;
+
 /// A fitted Gamma-Gamma spend model.
 #[derive(Clone, Debug)]
 pub struct FittedGammaGamma {
+    /// Shape of the gamma distribution of one purchase day's value.
     pub p: f64,
+    /// Shape of the gamma distribution of `nu` across customers.
     pub q: f64,
+    /// Rate of the gamma distribution of `nu` across customers, in the
+    /// inverse of the currency unit.
     pub gamma: f64,
+    /// The maximum likelihood fit, with parameters in the order p, q, gamma.
     pub mle: MleFit,
+    /// Number of customers fitted on (`x > 0` and `m > 0`).
     pub observations: usize,
+    /// Number of customers left out of the fit (`x = 0`, or `m <= 0`).
+    pub excluded: usize,
 }
 
 impl FittedGammaGamma {
     /// Fits p, q and gamma on the repeat customers with positive monetary value.
+    ///
+    /// Returns [`ModelError::CannotFit`] when no customer has both, when the
+    /// optimiser fails, or when the estimate of q is `<= 1`, because the
+    /// population mean value per purchase day is then infinite.
     pub fn fit(customers: &[CustomerSummary]) -> Result<FittedGammaGamma, ModelError> {
-        let _ = customers;
-        todo!()
+        let selection = SpendSelection::from_customers(customers);
+        selection.log();
+        if selection.patterns.is_empty() {
+            return Err(ModelError::CannotFit(format!(
+                "{KIND} needs customers with at least one repeat purchase day of positive mean value, but \
+                 none of the {} customers has one ({} have no repeat purchase day, {} a mean value <= 0): \
+                 set a fixed value per purchase day instead, for example spend = 25.0",
+                customers.len(),
+                selection.without_repeat,
+                selection.non_positive_value
+            )));
+        }
+
+        let likelihood = GammaGammaLikelihood::new(selection.patterns);
+        let mle = crate::fit::maximise(&likelihood, &likelihood.starts())
+            .map_err(|error| ModelError::CannotFit(format!("{KIND}: {error}")))?;
+        if !mle.converged {
+            log::warn!("{KIND} did not converge after {} iterations; its fit is flagged", mle.iterations);
+        }
+
+        let [p, q, gamma] = [mle.params[0], mle.params[1], mle.params[2]];
+        check_estimates(p, q, gamma)?;
+
+        log::info!(
+            "{KIND}: p = {p:.4}, q = {q:.4}, gamma = {gamma:.4}, population mean value per purchase day \
+             {:.4}, log-likelihood {:.4}",
+            p * gamma / (q - 1.0),
+            mle.log_likelihood
+        );
+        Ok(FittedGammaGamma {
+            p,
+            q,
+            gamma,
+            mle,
+            observations: selection.customers,
+            excluded: selection.without_repeat + selection.non_positive_value,
+        })
     }
 
     /// Expected value of a purchase day of a customer with `x` repeat purchase days of mean value `mean_value`.
+    ///
+    /// Computes `p (gamma + x m) / (p x + q - 1)`. A customer without repeat
+    /// purchase days, or whose mean value is not positive (or NaN), was not
+    /// fitted on and gets the population mean.
     pub fn conditional_expected_value(&self, x: f64, mean_value: f64) -> f64 {
-        let _ = (x, mean_value);
-        todo!()
+        let fitted_on = x > 0.0 && mean_value > 0.0;
+        if !fitted_on {
+            return self.population_mean();
+        }
+        self.p * (self.gamma + x * mean_value) / (self.p * x + self.q - 1.0)
     }
 
     /// Population mean value per purchase day, p gamma / (q - 1).
     pub fn population_mean(&self) -> f64 {
-        todo!()
+        self.p * self.gamma / (self.q - 1.0)
     }
 
     /// Parameters p, q, gamma with standard errors.
     pub fn parameters(&self) -> Vec<Parameter> {
-        todo!()
+        let values = [("p", self.p), ("q", self.q), ("gamma", self.gamma)];
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, value))| Parameter {
+                name: name.to_string(),
+                value,
+                std_error: self.mle.std_errors.get(index).copied().flatten(),
+            })
+            .collect()
     }
 
-    /// Goodness of fit.
+    /// Goodness of fit; `observations` counts the customers fitted on.
     pub fn fit_statistics(&self) -> FitStatistics {
-        todo!()
+        FitStatistics {
+            log_likelihood: self.mle.log_likelihood,
+            observations: self.observations,
+            parameters: PARAMETERS,
+            iterations: self.mle.iterations,
+            converged: self.mle.converged,
+        }
+    }
+}
+
+/// Rejects estimates that are not finite, and a q <= 1, for which the
+/// population mean value per purchase day is infinite.
+fn check_estimates(p: f64, q: f64, gamma: f64) -> Result<(), ModelError> {
+    if !(p.is_finite() && q.is_finite() && gamma.is_finite()) {
+        return Err(ModelError::CannotFit(format!(
+            "{KIND}: the estimates are not finite (p = {p}, q = {q}, gamma = {gamma}), so the spend data \
+             cannot identify the model: set a fixed value per purchase day instead, for example spend = 25.0"
+        )));
+    }
+    if q <= 1.0 {
+        return Err(ModelError::CannotFit(format!(
+            "{KIND} estimated q = {q:.6}, which is <= 1, so the population mean value per purchase day \
+             p gamma / (q - 1) is infinite and spend cannot be predicted: set a fixed value per purchase \
+             day instead, for example spend = 25.0"
+        )));
+    }
+    Ok(())
+}
+
+/// The customers a fit uses, compressed, and counts of those left out.
+#[derive(Debug)]
+struct SpendSelection {
+    patterns: Vec<SpendPattern>,
+    customers: usize,
+    without_repeat: usize,
+    non_positive_value: usize,
+}
+
+impl SpendSelection {
+    fn from_customers(customers: &[CustomerSummary]) -> SpendSelection {
+        let mut selected = Vec::with_capacity(customers.len());
+        let mut without_repeat = 0;
+        let mut non_positive_value = 0;
+        for customer in customers {
+            if customer.frequency == 0 {
+                without_repeat += 1;
+                continue;
+            }
+            let mean_value = decimal_to_f64(customer.monetary_value);
+            // A NaN from a failed conversion is counted with the values <= 0.
+            let positive = mean_value > 0.0;
+            if !positive {
+                non_positive_value += 1;
+                continue;
+            }
+            selected.push((customer.frequency, mean_value));
+        }
+        let customers = selected.len();
+        SpendSelection {
+            patterns: SpendPattern::compress(&selected),
+            customers,
+            without_repeat,
+            non_positive_value,
+        }
+    }
+
+    fn log(&self) {
+        log::info!(
+            "{KIND}: fitting on {} customers; left out {} without a repeat purchase day",
+            self.customers,
+            self.without_repeat
+        );
+        if self.non_positive_value > 0 {
+            log::warn!(
+                "{KIND}: left out {} customers whose repeat purchase days have a mean value <= 0 \
+                 (net returns); they are predicted at the population mean",
+                self.non_positive_value
+            );
+        }
     }
 }

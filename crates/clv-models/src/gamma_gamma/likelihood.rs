@@ -1,0 +1,125 @@
+//! Log-likelihood of the Gamma-Gamma spend model and its gradient.
+
+use std::collections::BTreeMap;
+
+use statrs::function::gamma::digamma;
+
+use crate::fit::LogLikelihood;
+use crate::special::ln_gamma;
+
+/// A distinct (x, m) pair of repeat purchase days and their mean value, and
+/// the number of customers who share it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpendPattern {
+    /// Number of repeat purchase days, > 0.
+    pub x: f64,
+    /// Mean value of the repeat purchase days, > 0.
+    pub mean_value: f64,
+    /// Number of customers with this pattern.
+    pub count: f64,
+}
+
+impl SpendPattern {
+    /// Merges identical `(x, mean value)` pairs into patterns with counts,
+    /// sorted by x and then by the bit pattern of the mean value.
+    pub fn compress(pairs: &[(u32, f64)]) -> Vec<SpendPattern> {
+        let mut counts: BTreeMap<(u32, u64), f64> = BTreeMap::new();
+        for &(x, mean_value) in pairs {
+            *counts.entry((x, mean_value.to_bits())).or_insert(0.0) += 1.0;
+        }
+        counts
+            .into_iter()
+            .map(|((x, bits), count)| SpendPattern {
+                x: f64::from(x),
+                mean_value: f64::from_bits(bits),
+                count,
+            })
+            .collect()
+    }
+}
+
+/// Total Gamma-Gamma log-likelihood of spend patterns, over (p, q, gamma).
+#[derive(Clone, Debug)]
+pub struct GammaGammaLikelihood {
+    patterns: Vec<SpendPattern>,
+}
+
+impl GammaGammaLikelihood {
+    /// Creates the likelihood of `patterns`, each with `x > 0` and mean value > 0.
+    pub fn new(patterns: Vec<SpendPattern>) -> GammaGammaLikelihood {
+        GammaGammaLikelihood { patterns }
+    }
+
+    /// Starting points for the optimiser.
+    ///
+    /// Each start puts the population mean `p gamma / (q - 1)` at the
+    /// customers' average mean value, so that gamma starts on the scale of
+    /// the currency, and they differ in how much the values vary.
+    pub fn starts(&self) -> Vec<Vec<f64>> {
+        let customers: f64 = self.patterns.iter().map(|pattern| pattern.count).sum();
+        let total: f64 = self.patterns.iter().map(|pattern| pattern.count * pattern.mean_value).sum();
+        let average = if customers > 0.0 { total / customers } else { 1.0 };
+        [(1.0, 2.0), (5.0, 4.0), (0.5, 3.0)]
+            .into_iter()
+            .map(|(p, q): (f64, f64)| vec![p, q, average * (q - 1.0) / p])
+            .collect()
+    }
+}
+
+/// Log-likelihood of one customer with `x` repeat purchase days of mean
+/// value `m`.
+///
+/// The terms in `ln gamma`, `ln m`, `ln x` and `ln(gamma + x m)` of the
+/// textbook form are regrouped as `-p x ln(1 + gamma / (x m)) - q ln(1 + x m
+/// / gamma) - ln m`, which does not lose precision when `x m` is far from
+/// gamma.
+pub(super) fn customer_log_likelihood(p: f64, q: f64, gamma: f64, x: f64, m: f64) -> f64 {
+    let px = p * x;
+    let value = x * m;
+    ln_gamma(px + q)
+        - ln_gamma(px)
+        - ln_gamma(q)
+        - px * (gamma / value).ln_1p()
+        - q * (value / gamma).ln_1p()
+        - m.ln()
+}
+
+/// Gradient of [`customer_log_likelihood`] with respect to (p, q, gamma).
+pub(super) fn customer_gradient(p: f64, q: f64, gamma: f64, x: f64, m: f64) -> [f64; 3] {
+    let px = p * x;
+    let value = x * m;
+    let digamma_sum = digamma(px + q);
+    [
+        x * (digamma_sum - digamma(px) - (gamma / value).ln_1p()),
+        digamma_sum - digamma(q) - (value / gamma).ln_1p(),
+        q / gamma - (px + q) / (gamma + value),
+    ]
+}
+
+impl LogLikelihood for GammaGammaLikelihood {
+    fn dimension(&self) -> usize {
+        3
+    }
+
+    fn log_likelihood(&self, params: &[f64]) -> f64 {
+        let [p, q, gamma] = [params[0], params[1], params[2]];
+        self.patterns
+            .iter()
+            .map(|pattern| {
+                pattern.count * customer_log_likelihood(p, q, gamma, pattern.x, pattern.mean_value)
+            })
+            .sum()
+    }
+
+    fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
+        let [p, q, gamma] = [params[0], params[1], params[2]];
+        let mut total = vec![0.0; 3];
+        for pattern in &self.patterns {
+            let gradient = customer_gradient(p, q, gamma, pattern.x, pattern.mean_value);
+            for (sum, component) in total.iter_mut().zip(gradient) {
+                *sum += pattern.count * component;
+            }
+        }
+        Some(total)
+    }
+}
