@@ -6,7 +6,8 @@ P(alive), conditional expected purchases, E[X(t)] and P(X(t) = n) for a grid
 of parameters and customer summaries that includes the hard cases of the
 closed forms: one-time buyers, 300 repeat purchases, five years measured in
 days, a + b < 1, a = 1, very large alpha and b, and recency 0 with repeat
-purchases.
+purchases. It adds BG/NBD E[X(t)] at 200 random parameter sets and horizons
+drawn log-uniformly from wide ranges.
 
 The expectations come from the published closed forms with mpmath's
 hypergeometric function. Each is checked against the integral over the
@@ -30,6 +31,7 @@ It writes crates/clv-models/tests/data/bg_nbd_reference.csv.
 
 import csv
 import pathlib
+import random
 
 import mpmath as mp
 
@@ -86,6 +88,11 @@ HORIZONS = [1.0, 39.0, 365.0]
 POPULATION_HORIZONS = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0, 365.0, 5000.0]
 COUNTS = [0, 1, 2, 5, 20, 300]
 
+# Random BG/NBD parameters and horizons for E[X(t)], log-uniform over wide
+# ranges, from a fixed seed so the table is reproducible.
+RANDOM_CASES = 200
+RANDOM_SEED = 2005
+
 
 def mpf(value):
     """Returns the exact value of the double nearest to `value`, as the Rust tests see it."""
@@ -121,11 +128,30 @@ def active_integral(k, beta, a, b_post, t):
     # normalised inside the integrand to keep its values of order 1.
     normaliser = mp.beta(a, b_post)
 
-    def integrand(p):
-        if p <= 0 or p >= 1:
-            return mp.mpf(0)
-        gain = 1 - (beta / (beta + p * t)) ** k
-        return gain / p * p ** (a - 1) * (1 - p) ** (b_post - 1) / normaliser
+    # 1 - (1 + p t / beta)^-k cancels completely at 50 digits once p t / beta
+    # is below about 1e-50, so it is computed with expm1 and log1p.
+    def gain_per_p(p):
+        if p == 0:
+            return k * t / beta
+        return -mp.expm1(-k * mp.log1p(p * t / beta)) / p
+
+    def density(p):
+        return p ** (a - 1) * (1 - p) ** (b_post - 1) / normaliser
+
+    # For a < 1 much of the mass can sit at p far below any quadrature node
+    # (a quarter below 1e-30 for a = 0.02 and b = 8), so below p = 1/2 the
+    # integral is taken over v = p^a, where p^(a - 1) dp = dv / a. Likewise
+    # above 1/2 for b < 1, over w = (1 - p)^b.
+    def near_zero(v):
+        p = v ** (1 / a)
+        return gain_per_p(p) * (1 - p) ** (b_post - 1) / (a * normaliser)
+
+    def near_one(w):
+        p = 1 - w ** (1 / b_post)
+        return gain_per_p(p) * p ** (a - 1) / (b_post * normaliser)
+
+    def plain(p):
+        return gain_per_p(p) * density(p)
 
     # Break the interval around the bulk of the beta density, so that the
     # tanh-sinh rule resolves a narrow peak as well as endpoint singularities.
@@ -133,8 +159,19 @@ def active_integral(k, beta, a, b_post, t):
     spread = mp.sqrt(mean * (1 - mean) / (a + b_post + 1))
     candidates = {mean * f for f in (mp.mpf("0.001"), mp.mpf("0.01"), mp.mpf("0.1"), 10, 100)}
     candidates |= {mean + sign * j * spread for sign in (-1, 1) for j in (0, 1, 2, 4, 8, 16, 32)}
-    points = sorted({mp.mpf(0), mp.mpf(1)} | {p for p in candidates if 0 < p < 1})
-    return mp.quad(integrand, points, maxdegree=10)
+    half = mp.mpf(1) / 2
+    lower = sorted({mp.mpf(0), half} | {p for p in candidates if 0 < p < half})
+    upper = sorted({half, mp.mpf(1)} | {p for p in candidates if half < p < 1})
+
+    if a < 1:
+        total = mp.quad(near_zero, [p**a for p in lower], maxdegree=10)
+    else:
+        total = mp.quad(plain, lower, maxdegree=10)
+    if b_post < 1:
+        total += mp.quad(near_one, sorted((1 - p) ** b_post for p in upper), maxdegree=10)
+    else:
+        total += mp.quad(plain, upper, maxdegree=10)
+    return total
 
 
 def hyp_bracket(c, a, k, b_post, beta, t):
@@ -237,6 +274,14 @@ def main():
                 if t < 100 and raw[1] < 1e3:
                     check_probabilities_sum_to_one(model, *params, mpf(t))
             print(f"{model} {raw}: done")
+
+    generator = random.Random(RANDOM_SEED)
+    for _ in range(RANDOM_CASES):
+        raw = tuple(10 ** generator.uniform(low, high) for low, high in ((-3, 3), (-2, 4), (-3, 3), (-3, 3)))
+        t = 10 ** generator.uniform(-2, 4)
+        value = expected_transactions("bg_nbd", *(mpf(v) for v in raw), mpf(t))
+        rows.append(table_row(["bg_nbd", "", *raw, "", "", ""], "expected_transactions", t, "", value))
+    print(f"{RANDOM_CASES} random cases: done")
 
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     with OUTPUT.open("w", newline="") as file:

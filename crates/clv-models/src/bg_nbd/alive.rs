@@ -29,16 +29,21 @@ use crate::special::ln_hyp2f1;
 /// Maximum number of terms of either series.
 const MAX_SERIES_TERMS: usize = 2000;
 
-/// Largest accepted ratio of the sum of the magnitudes of the parts of a
-/// result to the result. Rounding then costs at most about 1e-11 relative.
-const MAX_CONDITION: f64 = 1e5;
+/// Largest accepted bound on the relative rounding error of a series result.
+const MAX_SERIES_ERROR: f64 = 1e-10;
 
-/// Relative accuracy of `ln_hyp2f1` assumed by the error estimate of the
-/// closed form: `ln_hyp2f1` returns a result at once when its own error
-/// estimate is at most 1e-13 of max(1, |ln 2F1|).
-/// NOTE: it can also return a result estimated at up to 1e-9 when no method
-/// does better, and the closed form cannot tell the two apart.
-const LN_HYP2F1_ACCURACY: f64 = 1e-13;
+/// Rounding steps in the recurrence from one series term to the next, so
+/// that the n-th term carries a relative error of at most about
+/// `ROUNDINGS_PER_TERM * n * f64::EPSILON`.
+const ROUNDINGS_PER_TERM: f64 = 8.0;
+
+/// Absolute error of `ln_hyp2f1`, relative to max(1, |ln 2F1|), assumed by
+/// the error estimate of the closed form. `ln_hyp2f1` accepts its own
+/// results at an estimated 1e-13, but that estimate can be low: against
+/// mpmath, ln 2F1(0.001, 1e4; 9999.793; 0.99997) came back 1.9e-12 off.
+/// NOTE: `ln_hyp2f1` can also return a result estimated at up to 1e-9 when
+/// no method does better, and the closed form cannot tell the two apart.
+const LN_HYP2F1_ACCURACY: f64 = 1e-11;
 
 /// Largest accepted relative error estimate of the closed form.
 const MAX_CLOSED_FORM_ERROR: f64 = 1e-9;
@@ -61,10 +66,48 @@ pub(crate) fn expected_purchases_if_active(shape: f64, rate: f64, a: f64, b: f64
     value.max(0.0)
 }
 
-/// Keeps `value` if it is positive and finite and the parts summed to it,
-/// of total magnitude `magnitude`, did not cancel by more than [`MAX_CONDITION`].
-fn accept(value: f64, magnitude: f64) -> Option<f64> {
-    (value.is_finite() && value > 0.0 && magnitude <= MAX_CONDITION * value).then_some(value)
+/// A running sum of series terms with a bound on its rounding error.
+///
+/// The sum is compensated (Neumaier's variant of Kahan summation), so that
+/// thousands of small terms added to a large sum do not each lose half an
+/// ulp of the sum. Its own error is then about `2 f64::EPSILON` times the sum
+/// of the magnitudes of the terms, independent of their number.
+#[derive(Clone, Copy, Debug)]
+struct SeriesSum {
+    sum: f64,
+    compensation: f64,
+    /// Bound on the absolute rounding error of the result, in units of `f64::EPSILON`.
+    error: f64,
+}
+
+impl SeriesSum {
+    /// Starts a sum with the term of index 0, whose value carries the
+    /// rounding error `error` in units of `f64::EPSILON`.
+    fn new(first: f64, error: f64) -> SeriesSum {
+        SeriesSum { sum: first, compensation: 0.0, error }
+    }
+
+    /// Adds the term of index `n`, computed by `n` steps of a recurrence.
+    fn add(&mut self, term: f64, n: f64) {
+        let total = self.sum + term;
+        if self.sum.abs() >= term.abs() {
+            self.compensation += (self.sum - total) + term;
+        } else {
+            self.compensation += (term - total) + self.sum;
+        }
+        self.sum = total;
+        self.error += (2.0 + ROUNDINGS_PER_TERM * n) * term.abs();
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// Keeps `value` if it is positive and finite and its rounding error bound,
+/// `error` in units of `f64::EPSILON`, is within [`MAX_SERIES_ERROR`] of it.
+fn accept(value: f64, error: f64) -> Option<f64> {
+    (value.is_finite() && value > 0.0 && error * f64::EPSILON <= MAX_SERIES_ERROR * value).then_some(value)
 }
 
 /// Sums `E(t) = Σ_{n>=1} (-1)^(n+1) (k)_n (a)_(n-1) s^n / ((a + b)_(n-1) n!)`.
@@ -78,18 +121,17 @@ fn series_in_s(k: f64, s: f64, a: f64, b: f64) -> Option<f64> {
         return None;
     }
     let mut term = k * s;
-    let mut sum = term;
-    let mut magnitude = term.abs();
+    let mut series = SeriesSum::new(term, 2.0 * term);
     for n in 1..MAX_SERIES_TERMS {
         let n = n as f64;
         term *= -(k + n) * (a + n - 1.0) * s / ((a + b + n - 1.0) * (n + 1.0));
-        sum += term;
-        magnitude += term.abs();
+        series.add(term, n);
         // Every later term ratio is at most `bound` in magnitude, because
         // (k + m) / (m + 1) approaches 1 monotonically and (a + m - 1) / (a + b + m - 1) < 1.
         let bound = s * ((k + n) / (n + 1.0)).max(1.0);
-        if bound < 1.0 && term.abs() * bound / (1.0 - bound) <= f64::EPSILON * sum.abs() {
-            return accept(sum, magnitude);
+        if bound < 1.0 && term.abs() * bound / (1.0 - bound) <= f64::EPSILON * series.sum.abs() {
+            let value = series.value();
+            return accept(value, series.error + value);
         }
     }
     None
@@ -115,20 +157,25 @@ fn euler_series(k: f64, s: f64, a: f64, b: f64) -> Option<f64> {
     let phi = -ln_one_minus_z * exprel(exponent);
     let front = exponent.exp();
 
+    // The first term carries the rounding of c - k relative to c, not to c - k.
     let mut term = (c - k) * z;
-    let mut sum = term;
-    let mut magnitude = term.abs();
+    let mut series = SeriesSum::new(term, 2.0 * (c.abs() + k) * z);
     for n in 1..MAX_SERIES_TERMS {
         let n = n as f64;
         term *= (c - k + n) * (a + n - 1.0) * z / ((c + n) * (n + 1.0));
-        sum += term;
-        magnitude += term.abs();
+        series.add(term, n);
         // |1 - k / (c + m)| and (a + m - 1) / (m + 1) both approach 1
         // monotonically, so `bound` is at least every later term ratio.
         let bound = z * ((c - k + n) / (c + n)).abs().max(1.0) * ((a + n - 1.0) / (n + 1.0)).max(1.0);
-        if bound < 1.0 && term.abs() * bound / (1.0 - bound) <= f64::EPSILON * sum.abs() {
+        if bound < 1.0 && term.abs() * bound / (1.0 - bound) <= f64::EPSILON * series.sum.abs() {
+            let sum = series.value();
             let value = c * phi - front * sum;
-            return accept(value, (c * phi).abs() + front * magnitude);
+            // c, φ and the front factor carry a few roundings each, and so does
+            // the exponent (a - 1) ln(1 - z) behind φ and the front factor.
+            let exponent_error = 2.0 * exponent.abs();
+            let error = (4.0 + exponent_error) * (c * phi).abs()
+                + front * (series.error + (4.0 + exponent_error) * sum.abs());
+            return accept(value, error);
         }
     }
     None
@@ -323,6 +370,32 @@ mod tests {
             }
         }
         assert!(compared > 500, "only {compared} series values were accepted");
+    }
+
+    /// Every accepted closed-form value must agree with the quadrature to
+    /// 1e-9 relative, the closed form's own accept threshold.
+    #[test]
+    fn closed_form_agrees_with_quadrature() {
+        let mut compared = 0;
+        for k in SHAPES {
+            for rate in RATES {
+                for (a, b) in BETA_PARAMETERS {
+                    for t in HORIZONS {
+                        let s = t / rate;
+                        let Some(value) = series_in_s(k, s, a, b).or_else(|| euler_series(k, s, a, b)) else {
+                            continue;
+                        };
+                        compared += 1;
+                        let reference = quadrature(k, s, a, b);
+                        assert!(
+                            (value - reference).abs() <= 1e-9 * reference,
+                            "k = {k}, s = {s}, a = {a}, b = {b}: {value} vs quadrature {reference}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(compared > 100, "only {compared} closed-form values were accepted");
     }
 
     #[test]
