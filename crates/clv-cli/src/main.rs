@@ -64,10 +64,11 @@ fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<Ex
 
     if !quiet {
         println!("{}", render_table(&report));
+        let models = report.models.len();
         println!(
-            "{} customers, {} models. Reports: {}, {}, {}",
+            "{} customers, {models} model{}. Reports: {}, {}, {}",
             report.data.customers.modelled,
-            report.models.len(),
+            if models == 1 { "" } else { "s" },
             files.report_md.display(),
             files.report_json.display(),
             files.predictions_csv.display()

@@ -236,3 +236,10 @@ fn missing_required_column_is_named() {
     let message = parse_error(&VALID.replace("date = \"day\"", ""));
     assert!(message.contains("data.date is missing"), "{message}");
 }
+
+#[test]
+fn invalid_spend_names_the_choices() {
+    let text = VALID.replace("kind = \"historical\"", "kind = \"bg_nbd\"\nspend = \"foo\"");
+    let message = parse_error(&text);
+    assert!(message.contains("spend = \"gamma_gamma\", or a fixed value"), "{message}");
+}
