@@ -10,10 +10,10 @@ use crate::fit::MleFit;
 
 /// A fitted transaction process and spend model, predicting CLV per customer.
 ///
-/// CLV over a horizon `h` sums, over the time units `(k - 1, k]` of the
-/// horizon, the expected purchase days in that unit (the difference of the
-/// conditional expectation at both ends) times the customer's expected
-/// value per purchase day, times the margin, each unit discounted.
+/// CLV over a horizon `h` is a sum over the time units `(k - 1, k]` of the
+/// horizon. Each unit contributes its expected purchase days (the difference
+/// of the conditional expectation at both ends) times the customer's
+/// expected value per purchase day and the margin, discounted.
 #[derive(Debug)]
 pub struct FittedTransactionModel<P> {
     process: P,
@@ -30,17 +30,17 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
         FittedTransactionModel { process, fit, observations, unit, spend }
     }
 
-    /// The fitted process.
+    /// Returns the fitted process.
     pub fn process(&self) -> &P {
         &self.process
     }
 
-    /// The maximum likelihood fit of the process.
+    /// Returns the maximum likelihood fit of the process.
     pub fn mle(&self) -> &MleFit {
         &self.fit
     }
 
-    /// The fitted spend model.
+    /// Returns the fitted spend model.
     pub fn spend(&self) -> &Spend {
         &self.spend
     }

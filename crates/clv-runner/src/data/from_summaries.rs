@@ -1,8 +1,8 @@
 //! Turns the records of a summary file into customer summaries.
 //!
-//! A summary file has no calendar, so the customers are placed on one: each
-//! customer's age T ends on the calibration end (the day the summaries were
-//! taken), the first purchase is T before it and the last purchase t_x after
+//! A summary file has no calendar, so the customers are placed on one. Each
+//! customer's age T ends on the calibration end, the day the summaries were
+//! taken. The first purchase is T before it, and the last purchase t_x after
 //! the first. Recency and age keep the file's values exactly, and their
 //! whole-day counts are those values times the unit's length, rounded.
 //!
