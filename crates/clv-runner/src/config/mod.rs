@@ -1,8 +1,8 @@
 //! The run config: a TOML file that names the data, the period, the value
 //! settings, the output folder and the models to compare.
 //!
-//! Parsing happens in two steps, as in the rest of clv: serde reads the file
-//! into plain sections that reject unknown keys and wrong types, then
+//! Parsing happens in two steps, as in the rest of clv. First serde reads the
+//! file into plain sections that reject unknown keys and wrong types. Then
 //! [`Config::from_toml`] validates values, resolves paths relative to the
 //! config file, and builds each model's settings through the registry.
 
@@ -44,7 +44,7 @@ impl Source {
     }
 }
 
-/// Where the gross margin of the models comes from.
+/// Source of the gross margin of the models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarginSource {
     /// `value.margin` in the config (1 when not set).
@@ -86,7 +86,7 @@ pub struct Config {
     pub horizon: f64,
     /// Annual discount rate, in [0, 1).
     pub annual_discount_rate: f64,
-    /// Where the gross margin comes from.
+    /// Source of the gross margin.
     pub margin: MarginSource,
     /// Output folder of the reports.
     pub output_dir: PathBuf,
@@ -292,9 +292,9 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
 /// Joins `relative` to `base`, so that messages show `/work/out/cdnow` rather
 /// than `config/../out/cdnow`. An absolute `relative` is kept as it is.
 ///
-/// `base` is canonicalised first, so it contains no symbolic link, and only the
-/// leading `..` of `relative` are folded into it; the result opens the same
-/// file as the plain join. When `base` cannot be canonicalised (it does not
+/// `base` is canonicalised first, so it contains no symbolic link. Only the
+/// leading `..` of `relative` are folded into it, so the result opens the
+/// same file as the plain join. When `base` cannot be canonicalised (it does not
 /// exist), the plain join is returned.
 fn join_lexically(base: &Path, relative: &Path) -> PathBuf {
     use std::path::Component;
@@ -353,9 +353,9 @@ fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String
 
 /// Returns a predictions.csv column that `name` would share with one of `models`.
 fn clashing_column(models: &[ConfiguredModel], name: &str) -> Option<String> {
-    let taken: Vec<String> =
+    let used: Vec<String> =
         models.iter().flat_map(|model| crate::report::prediction_columns(&model.name)).collect();
-    crate::report::prediction_columns(name).into_iter().find(|column| taken.contains(column))
+    crate::report::prediction_columns(name).into_iter().find(|column| used.contains(column))
 }
 
 fn take_string(table: &mut toml::Table, key: &str, at: &str) -> Result<String, String> {
