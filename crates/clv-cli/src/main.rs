@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use clv_runner::registry::KINDS;
+use clv_runner::registry::{KINDS, SPEND_KINDS};
 use clv_runner::{Config, build_report, render_table, write_reports, write_summaries};
 
 use cli::{Cli, Command};
@@ -40,9 +40,14 @@ fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
         Command::Run { config, out } => run(&config, out.as_deref(), quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),
         Command::Models => {
-            let width = KINDS.iter().map(|kind| kind.name.len()).max().unwrap_or(0);
+            let width =
+                KINDS.iter().map(|kind| kind.name.len()).chain(SPEND_KINDS.iter().map(|k| k.0.len())).max();
+            let width = width.unwrap_or(0);
             for kind in KINDS {
                 println!("{:width$}  {}", kind.name, kind.description);
+            }
+            for (name, description) in SPEND_KINDS {
+                println!("{name:width$}  {description}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -59,10 +64,11 @@ fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<Ex
 
     if !quiet {
         println!("{}", render_table(&report));
+        let models = report.models.len();
         println!(
-            "{} customers, {} models. Reports: {}, {}, {}",
+            "{} customers, {models} model{}. Reports: {}, {}, {}",
             report.data.customers.modelled,
-            report.models.len(),
+            if models == 1 { "" } else { "s" },
             files.report_md.display(),
             files.report_json.display(),
             files.predictions_csv.display()

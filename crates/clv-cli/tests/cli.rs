@@ -28,7 +28,7 @@ fn models_lists_each_kind() {
     assert!(output.status.success());
     let stdout = text(&output.stdout);
     let kinds: Vec<&str> = stdout.lines().map(|line| line.split_whitespace().next().unwrap()).collect();
-    assert_eq!(kinds, ["historical", "formula"]);
+    assert_eq!(kinds, ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd", "bg_bb", "gamma_gamma"]);
 }
 
 #[test]

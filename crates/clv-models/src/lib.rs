@@ -1,9 +1,14 @@
 //! Built-in CLV models of the clv toolkit.
 //!
-//! | kind         | model                  | predicts from                                        |
-//! |--------------|------------------------|------------------------------------------------------|
-//! | `historical` | [`Historical`]         | each customer's own past repeat rate and revenue     |
-//! | `formula`    | [`Formula`]            | the textbook `T x AOV x AGM x ALT` of the population |
+//! | kind          | model                  | predicts from                                         |
+//! |---------------|------------------------|-------------------------------------------------------|
+//! | `historical`  | [`Historical`]         | each customer's own past repeat rate and revenue      |
+//! | `formula`     | [`Formula`]            | the textbook `T x AOV x AGM x ALT` of the population  |
+//! | `bg_nbd`      | [`bg_nbd::BgNbd`]      | BG/NBD purchase and dropout process (Fader, Hardie & Lee 2005) |
+//! | `pareto_nbd`  | [`pareto_nbd::ParetoNbd`] | Pareto/NBD process (Schmittlein, Morrison & Colombo 1987) |
+//! | `mbg_nbd`     | [`mbg_nbd::MbgNbd`]    | MBG/NBD process (Batislam, Denizel & Filiztekin 2007) |
+//! | `bg_bb`       | [`bg_bb::BgBb`]        | BG/BB process over discrete opportunities (Fader, Hardie & Shang 2010) |
+//! | `gamma_gamma` | [`gamma_gamma::FittedGammaGamma`] | spend per purchase day, used by the four processes (Fader & Hardie 2013) |
 //!
 //! Each model goes through three types. Its settings type (for example
 //! [`FormulaSettings`]) deserializes from the model's config table, without
@@ -12,7 +17,7 @@
 //! Fitting returns a boxed [`clv_core::FittedModel`] that predicts.
 //!
 //! Each model module exposes `KIND`, its registry name, and `DESCRIPTION`,
-//! one line for the model listing. [`KINDS`] lists both for every built-in model.
+//! one line for the model listing; the runner's registry lists them all.
 
 pub mod bg_bb;
 pub mod bg_nbd;
@@ -33,30 +38,3 @@ mod test_support;
 
 pub use formula::{FittedFormula, Formula, FormulaSettings, Lifetime, LifetimeEstimate};
 pub use historical::{FittedHistorical, Historical, HistoricalSettings};
-
-/// `(kind, description)` of every built-in model, in the order of the model listing.
-pub const KINDS: &[(&str, &str)] =
-    &[(historical::KIND, historical::DESCRIPTION), (formula::KIND, formula::DESCRIPTION)];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_are_unique_and_described() {
-        assert_eq!(KINDS.len(), 2);
-        assert_ne!(KINDS[0].0, KINDS[1].0);
-        for (kind, description) in KINDS {
-            assert!(!description.is_empty(), "{kind}");
-            assert!(!description.contains('\n'), "{kind}");
-        }
-    }
-
-    #[test]
-    fn kinds_match_models() {
-        let historical = HistoricalSettings::default().validate().unwrap();
-        let formula = FormulaSettings::default().validate().unwrap();
-        assert_eq!(clv_core::ClvModel::kind(&historical), KINDS[0].0);
-        assert_eq!(clv_core::ClvModel::kind(&formula), KINDS[1].0);
-    }
-}

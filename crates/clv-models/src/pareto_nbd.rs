@@ -74,7 +74,8 @@ impl ParetoNbd {
     /// Fits the process and the spend model on the calibration summaries.
     ///
     /// Returns [`ModelError::CannotFit`] when no customer made a repeat
-    /// purchase or the optimiser fails.
+    /// purchase or the optimiser fails, and the spend model's error when it
+    /// cannot be fitted.
     pub fn fit_pareto_nbd(
         &self,
         data: &FitData<'_>,

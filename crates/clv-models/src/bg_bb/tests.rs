@@ -419,3 +419,29 @@ fn fit_process_matches_model_fit() {
     assert_eq!(&process, fitted.process());
     assert_eq!(mle.log_likelihood, fitted.mle().log_likelihood);
 }
+
+#[test]
+fn predictions_follow_process() {
+    // Without discounting, CLV is the expected transactions over the horizon times the
+    // fixed value and the margin. Tolerance: the money rounding, 0.5e-4.
+    let customers = small_donations();
+    let model = BgBbSettings { spend: SpendSetting::Fixed(10.0) }.validate().unwrap();
+    let fitted = model.fit_bg_bb(&FitData { customers: &customers, unit: TimeUnit::Day }).unwrap();
+    let request = clv_core::PredictionRequest {
+        horizon: 5.0,
+        unit: TimeUnit::Day,
+        discount: clv_core::Discount::NONE,
+        margin: 0.5,
+    };
+    let predictions = clv_core::FittedModel::predict(&fitted, &customers, &request).unwrap();
+    assert_eq!(predictions.len(), customers.len());
+
+    for (customer, prediction) in customers.iter().zip(&predictions) {
+        let rfm = Rfm::of(customer);
+        let expected = fitted.process().conditional_expected_transactions(rfm, 5.0);
+        assert_eq!(prediction.expected_transactions, expected, "{}", customer.id);
+        assert_eq!(prediction.p_alive, Some(fitted.process().p_alive(rfm)), "{}", customer.id);
+        let clv = crate::money::decimal_to_f64(prediction.clv);
+        assert!((clv - expected * 10.0 * 0.5).abs() <= 0.5e-4, "{}: CLV {clv}", customer.id);
+    }
+}

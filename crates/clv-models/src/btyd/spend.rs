@@ -9,7 +9,10 @@ use crate::gamma_gamma::FittedGammaGamma;
 /// The `spend` setting of a transaction model: a spend model's kind, or a
 /// fixed value per purchase day in the currency of the amount column.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "spend = \"gamma_gamma\", or a fixed value per purchase day such as spend = 35.0"
+)]
 pub enum SpendSetting {
     Model(SpendKind),
     Fixed(f64),

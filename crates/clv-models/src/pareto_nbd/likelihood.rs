@@ -72,10 +72,17 @@ fn ln_a0_hypergeometric(process: &ParetoNbdProcess, rfm: Rfm) -> Option<f64> {
 }
 
 /// Computes ln I, the integral over the dropout time τ in (t_x, T].
+///
+/// The integrand is taken relative to its value at t_x, through `ln_1p` of
+/// `τ - t_x`, so that its rounding noise stays near 1e-16 where it is
+/// largest, even for x = 300.
 pub(super) fn ln_dropout_integral(process: &ParetoNbdProcess, rfm: Rfm) -> f64 {
     let ParetoNbdProcess { r, alpha, s, beta } = *process;
-    let ln_integrand = |tau: f64| -(r + rfm.x) * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln();
-    ln_integral(ln_integrand, rfm.t_x, rfm.t, alpha.min(beta))
+    let Rfm { x, t_x, t } = rfm;
+    let ln_at_recency = -(r + x) * (alpha + t_x).ln() - (s + 1.0) * (beta + t_x).ln();
+    let ln_relative =
+        |delta: f64| -(r + x) * (delta / (alpha + t_x)).ln_1p() - (s + 1.0) * (delta / (beta + t_x)).ln_1p();
+    ln_at_recency + ln_integral(ln_relative, t_x, t, alpha.min(beta))
 }
 
 /// One customer's log-likelihood, with the logarithms of its two parts
@@ -101,6 +108,11 @@ pub(super) fn likelihood_parts(process: &ParetoNbdProcess, rfm: Rfm) -> Likeliho
 
 /// Pareto/NBD log-likelihood of compressed customer patterns, each weighted
 /// by its count. Parameters are in the order r, alpha, s, beta.
+///
+/// The A0 term comes from the two Gauss hypergeometric terms when they
+/// differ by more than a factor of 2. Otherwise, when t_x is close to T on
+/// the scale of the integrand, it is integrated over the dropout time in
+/// (t_x, T], because the difference of the terms would cancel.
 #[derive(Clone, Debug)]
 pub struct ParetoNbdLikelihood {
     patterns: Vec<Pattern>,

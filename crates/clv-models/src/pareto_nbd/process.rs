@@ -116,9 +116,12 @@ impl TransactionProcess for ParetoNbdProcess {
         let ln_coefficient = ln_gamma(r + count) - ln_gamma(r) - ln_gamma(count + 1.0);
         let ln_active = -r * (t / alpha).ln_1p() - count * (alpha / t).ln_1p() - s * (t / beta).ln_1p();
 
+        // τ^n (α+τ)^-(r+n) is written as (1 + α/τ)^-n (α+τ)^-r, because the
+        // two logarithms of size n ln τ would leave rounding noise far above
+        // the quadrature's tolerance for large n.
         let ln_integrand = |tau: f64| {
-            let ln_power = if n == 0 { 0.0 } else { count * tau.ln() };
-            ln_power - (r + count) * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln()
+            let ln_power = if n == 0 { 0.0 } else { -count * (alpha / tau).ln_1p() };
+            ln_power - r * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln()
         };
         let ln_dropped =
             s.ln() + r * alpha.ln() + s * beta.ln() + ln_integral(ln_integrand, 0.0, t, alpha.min(beta));

@@ -1,10 +1,11 @@
 //! Signed ln-gamma, gamma-function ratios and difference quotients of ln-gamma.
 //!
-//! The 2F1 transformations need Γ at negative arguments, where `statrs`
-//! returns NaN, and ratios Γ(x)/Γ(y) of large, close arguments, whose
-//! logarithms must not be formed as the difference of two large numbers. Both
-//! are built here on the Stirling series and the reflection formula
-//! Γ(x) Γ(1 - x) = π / sin(πx).
+//! The 2F1 transformations need the sign of Γ at negative arguments, which
+//! `statrs::function::gamma::ln_gamma` (statrs 0.19) does not return: it is
+//! NaN where Γ < 0. They also need ratios Γ(x)/Γ(y) of large, close
+//! arguments, whose logarithms must not be formed as the difference of two
+//! large numbers. Both are built here on the Stirling series and the
+//! reflection formula Γ(x) Γ(1 - x) = π / sin(πx).
 
 use std::f64::consts::PI;
 

@@ -95,7 +95,13 @@ fn invalid_values_name_key_and_range() {
 fn unknown_model_kind_lists_valid_kinds() {
     let message = parse_error(&VALID.replace("kind = \"historical\"", "kind = \"bgnbd\""));
     assert!(message.contains("\"bgnbd\""), "{message}");
-    assert!(message.contains("historical, formula"), "{message}");
+    assert!(message.contains("historical, formula, bg_nbd, pareto_nbd, mbg_nbd, bg_bb"), "{message}");
+}
+
+#[test]
+fn spend_kind_as_model_points_to_spend_setting() {
+    let message = parse_error(&VALID.replace("kind = \"historical\"", "kind = \"gamma_gamma\""));
+    assert!(message.contains("set spend = \"gamma_gamma\""), "{message}");
 }
 
 #[test]
@@ -176,7 +182,7 @@ fn cdnow_example_config_is_valid() {
     assert!(!transactions(&config).has_header);
     assert_eq!(config.observation_end, Some(Date::constant(1998, 6, 30)));
     let names: Vec<&str> = config.models.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["historical", "formula"]);
+    assert_eq!(names, ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd"]);
 }
 
 const SUMMARY: &str = r#"
@@ -229,4 +235,11 @@ fn missing_required_column_is_named() {
     assert!(message.contains("data.age is missing"), "{message}");
     let message = parse_error(&VALID.replace("date = \"day\"", ""));
     assert!(message.contains("data.date is missing"), "{message}");
+}
+
+#[test]
+fn invalid_spend_names_the_choices() {
+    let text = VALID.replace("kind = \"historical\"", "kind = \"bg_nbd\"\nspend = \"foo\"");
+    let message = parse_error(&text);
+    assert!(message.contains("spend = \"gamma_gamma\", or a fixed value"), "{message}");
 }

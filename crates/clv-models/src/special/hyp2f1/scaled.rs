@@ -68,20 +68,26 @@ impl ScaledSum {
     }
 
     pub(super) fn add(&mut self, term: ScaledTerm) {
-        if term.mantissa == 0.0 {
+        self.add_with_magnitude(term, term);
+    }
+
+    /// Adds `term` to the sum and |magnitude| >= |term| to the sum of
+    /// absolute values, for a term that is itself the result of a
+    /// cancellation between parts of that magnitude.
+    pub(super) fn add_with_magnitude(&mut self, term: ScaledTerm, magnitude: ScaledTerm) {
+        if magnitude.mantissa == 0.0 {
             return;
         }
         if self.abs_sum == 0.0 {
-            self.exponent = term.exponent;
-        } else if term.exponent > self.exponent {
-            let steps = self.exponent - term.exponent;
+            self.exponent = magnitude.exponent;
+        } else if magnitude.exponent > self.exponent {
+            let steps = self.exponent - magnitude.exponent;
             self.sum = shift(self.sum, steps);
             self.abs_sum = shift(self.abs_sum, steps);
-            self.exponent = term.exponent;
+            self.exponent = magnitude.exponent;
         }
-        let aligned = shift(term.mantissa, term.exponent - self.exponent);
-        self.sum += aligned;
-        self.abs_sum += aligned.abs();
+        self.sum += shift(term.mantissa, term.exponent - self.exponent);
+        self.abs_sum += shift(magnitude.mantissa, magnitude.exponent - self.exponent).abs();
     }
 
     /// Returns |term| / |sum|, infinite for a zero sum.
