@@ -117,8 +117,8 @@ fn mbg_nbd_fit_reproduces_lifetimes_estimates() {
     assert_matches_published("MBG/NBD", &fitted, MBG_NBD_PUBLISHED);
 }
 
-/// Asserts that `model`, fitted on CDNOW through the `ClvModel` trait with a
-/// fixed spend, predicts for every customer over one year, discounted at 10%
+/// Asserts that `model`, fitted on CDNOW through the `ClvModel` trait,
+/// predicts for every customer over one year, discounted at 10%
 /// a year, and over the 39-week holdout. Expected purchases and CLV must be
 /// finite and non-negative, and P(alive) in [0, 1].
 fn assert_predicts_for_every_customer(model: &dyn ClvModel) {
@@ -153,14 +153,21 @@ fn assert_predicts_for_every_customer(model: &dyn ClvModel) {
     }
 }
 
+/// Returns the spend settings to predict with: the default, Gamma-Gamma, and a fixed value per purchase day.
+fn spends() -> [SpendSetting; 2] {
+    [SpendSetting::default(), SpendSetting::Fixed(35.0)]
+}
+
 #[test]
 fn bg_nbd_predicts_for_every_customer() {
-    let model = BgNbdSettings { spend: SpendSetting::Fixed(35.0) }.validate().unwrap();
-    assert_predicts_for_every_customer(&model);
+    for spend in spends() {
+        assert_predicts_for_every_customer(&BgNbdSettings { spend }.validate().unwrap());
+    }
 }
 
 #[test]
 fn mbg_nbd_predicts_for_every_customer() {
-    let model = MbgNbdSettings { spend: SpendSetting::Fixed(35.0) }.validate().unwrap();
-    assert_predicts_for_every_customer(&model);
+    for spend in spends() {
+        assert_predicts_for_every_customer(&MbgNbdSettings { spend }.validate().unwrap());
+    }
 }

@@ -327,9 +327,11 @@ mod tests {
     /// the four methods, including the hard cases of the closed form.
     const SHAPES: [f64; 5] = [1e-3, 0.243, 2.0, 300.243, 5e3];
     const RATES: [f64; 4] = [1e-2, 4.414, 1826.0, 1e4];
-    const BETA_PARAMETERS: [(f64, f64); 8] = [
+    const BETA_PARAMETERS: [(f64, f64); 9] = [
         (0.793, 2.426),
         (0.3, 0.5),
+        // c = a + b - 1 = 0, a pole of 2F1 in the closed form.
+        (0.5, 0.5),
         (0.793, 302.426),
         (1.0, 2.0),
         (1.0 + 1e-9, 0.2),
