@@ -46,6 +46,14 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
     }
 
     fn check_unit(&self, request: &PredictionRequest) -> Result<(), ModelError> {
+        // The CLV sum takes one step per time unit of the horizon, so an
+        // infinite horizon would never end.
+        if !(request.horizon.is_finite() && request.horizon >= 0.0) {
+            return Err(ModelError::InvalidSetting {
+                key: "horizon".to_string(),
+                message: format!("must be a finite number of time units >= 0, found {}", request.horizon),
+            });
+        }
         if request.unit == self.unit {
             return Ok(());
         }
