@@ -10,7 +10,7 @@
 //! Both traits are object safe so that the runner can hold built-in models
 //! and models loaded from plugins side by side as `Box<dyn ...>`.
 //!
-//! Units: every duration a model sees or returns is in the time unit of the
+//! Units: every duration a model receives or returns is in the time unit of the
 //! summaries ([`FitData::unit`]): `recency` and `age` of each customer, the
 //! horizon of a request, and per-unit rates among the parameters.
 
@@ -36,7 +36,7 @@ pub enum ModelError {
     Prediction { customer: String, message: String },
 }
 
-/// What a model is fitted on.
+/// Input of a fit: the calibration customers and their time unit.
 #[derive(Clone, Copy, Debug)]
 pub struct FitData<'a> {
     /// Calibration summaries, one per customer.
@@ -45,7 +45,7 @@ pub struct FitData<'a> {
     pub unit: TimeUnit,
 }
 
-/// What a fitted model is asked to predict.
+/// Request for predictions: horizon, unit, discounting and margin.
 #[derive(Clone, Copy, Debug)]
 pub struct PredictionRequest {
     /// Length of the prediction window after the calibration end, in the time unit.

@@ -10,7 +10,7 @@ use crate::config::{Config, MarginSource};
 use crate::data::{self, DataSet};
 use crate::error::RunnerError;
 
-/// What one model produced, or why it failed.
+/// Outcome of one model: its results, or the reason it failed.
 #[derive(Clone, Debug)]
 pub struct ModelRun {
     /// Label from the config.
@@ -48,7 +48,7 @@ pub struct RunOutput {
     pub horizon: f64,
     /// Annual discount rate applied to the CLV predictions.
     pub annual_discount_rate: f64,
-    /// Where the gross margin came from.
+    /// Source of the gross margin.
     pub margin_source: MarginSource,
     /// One entry per configured model, in config order.
     pub models: Vec<ModelRun>,

@@ -7,8 +7,8 @@
 //! - `recency` is the time from the first to the last purchase day and `T` the
 //!   time from the first purchase day to the end of the calibration period, both
 //!   counted in whole days and expressed in the configured unit.
-//! - `monetary_value` is the mean value of the repeat purchase days; the first
-//!   day is left out, and it is 0 when there is no repeat purchase.
+//! - `monetary_value` is the mean value of the repeat purchase days. The first
+//!   day is left out, and the value is 0 when there is no repeat purchase.
 
 mod builder;
 
@@ -70,7 +70,7 @@ pub struct CustomerSummary {
     pub profit: Decimal,
     /// Number of rows (transactions) in the calibration period.
     pub transactions: u64,
-    /// What the customer did after the calibration end, when there is a holdout period.
+    /// Holdout actuals of the customer, when there is a holdout period.
     pub holdout: Option<HoldoutActuals>,
 }
 
@@ -121,7 +121,7 @@ pub struct Summaries {
     pub first_date: Date,
     /// Latest purchase day in the data (before exclusions).
     pub last_date: Date,
-    /// What was left out and why.
+    /// Counts of the rows and customers left out, by reason.
     pub exclusions: Exclusions,
 }
 

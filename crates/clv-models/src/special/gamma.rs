@@ -196,7 +196,7 @@ fn stirling_difference_quotient(x: f64, step: f64) -> f64 {
     let moved = x + step;
 
     // ((x + step)^-k - x^-k) / step = -Σ_{i=0}^{k-1} x^-(i+1) (x + step)^-(k-i),
-    // a form without cancellation that also holds at step = 0.
+    // a form without cancellation that is also valid at step = 0.
     let mut correction = 0.0;
     for (index, coefficient) in STIRLING.iter().enumerate() {
         let power = 2 * index as i32 + 1;

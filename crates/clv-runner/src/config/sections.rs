@@ -42,7 +42,7 @@ pub(super) struct DataSection {
     pub invalid_rows: InvalidRows,
 }
 
-/// What one row of the data file describes.
+/// Layout of the data file: what one row describes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(super) enum Layout {
@@ -53,7 +53,7 @@ pub(super) enum Layout {
     Summary,
 }
 
-/// What to do with a row that cannot be read.
+/// Policy for a row that cannot be read.
 #[derive(Clone, Copy, Debug, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(super) enum InvalidRows {

@@ -36,7 +36,7 @@ pub struct Report {
     pub models: Vec<ModelReport>,
 }
 
-/// How the rows and customers of the source were accounted for.
+/// Accounting of the rows and customers of the source.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DataReport {
     /// File name of the source.
@@ -108,7 +108,7 @@ pub struct ModelReport {
     /// `ok`, `not_converged` (results shown, but the fit did not meet its
     /// convergence criterion) or `failed`.
     pub status: String,
-    /// Why the model failed, when it did.
+    /// Reason the model failed, when it did.
     pub error: Option<String>,
     pub params: Vec<ParamReport>,
     pub fit: Option<FitReport>,
