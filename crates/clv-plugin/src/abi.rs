@@ -160,7 +160,8 @@ pub struct PluginDescriptor {
     /// One line for `clv models`.
     pub description: StrRef,
     /// Validates the settings (TOML text) and stores a model state in `*model`.
-    pub new_model: unsafe extern "C" fn(settings: StrRef, model: *mut *mut c_void, error: *mut ErrorBuffer) -> i32,
+    pub new_model:
+        unsafe extern "C" fn(settings: StrRef, model: *mut *mut c_void, error: *mut ErrorBuffer) -> i32,
     /// Frees a state made by `new_model`.
     pub free_model: unsafe extern "C" fn(model: *mut c_void),
     /// Fits the model and stores a fitted state in `*fitted`.

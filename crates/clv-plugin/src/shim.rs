@@ -9,7 +9,9 @@ use std::any::Any;
 use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::abi::{self, ErrorBuffer, Outputs, ParameterRef, Request, STATUS_ERROR, STATUS_OK, STATUS_PANIC, StrRef};
+use crate::abi::{
+    self, ErrorBuffer, Outputs, ParameterRef, Request, STATUS_ERROR, STATUS_OK, STATUS_PANIC, StrRef,
+};
 use crate::model::{Customers, FittedPluginModel, PluginError, PluginModel};
 
 /// A fitted model and its parameters, read once so that their names outlive

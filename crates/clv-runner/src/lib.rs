@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod metrics;
+pub mod plugin;
 pub mod registry;
 pub mod report;
 pub mod run;

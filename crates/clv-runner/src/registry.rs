@@ -67,7 +67,11 @@ pub fn build(kind: &str, settings: toml::Table) -> Result<Box<dyn ClvModel>, Str
         ));
     }
     let Some(entry) = KINDS.iter().find(|entry| entry.name == kind) else {
-        return Err(format!("unknown model kind {kind:?}: valid kinds are {}", kind_names().join(", ")));
+        return Err(format!(
+            "unknown model kind {kind:?}: valid kinds are {} and {:?} for a plugin library",
+            kind_names().join(", "),
+            crate::plugin::KIND
+        ));
     };
     (entry.build)(settings)
 }

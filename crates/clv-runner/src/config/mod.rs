@@ -16,6 +16,7 @@ use clv_core::{ClvModel, Date, Decimal, Discount, TimeUnit};
 use clv_ingest::{ColumnRef, Format, InvalidRowPolicy, SourceSpec, SummarySpec};
 
 use crate::error::RunnerError;
+use crate::plugin::{self, PluginInfo};
 use crate::registry;
 pub use column::ColumnSetting;
 use sections::{DataSection, InvalidRows, Layout, RawConfig, Separator};
@@ -61,6 +62,8 @@ pub struct ConfiguredModel {
     pub kind: String,
     /// Settings, ready to fit.
     pub model: Box<dyn ClvModel>,
+    /// What the library of a `kind = "plugin"` entry loaded; `None` for built-in kinds.
+    pub plugin: Option<PluginInfo>,
 }
 
 impl std::fmt::Debug for ConfiguredModel {
@@ -167,7 +170,7 @@ impl Config {
 
         let output_dir =
             join_lexically(base, &raw.output.map(|o| o.dir).unwrap_or_else(|| PathBuf::from("out")));
-        let models = build_models(raw.models).map_err(invalid)?;
+        let models = build_models(raw.models, base).map_err(invalid)?;
 
         let observation_end = match &source {
             Source::Summaries(_) => None,
@@ -296,7 +299,7 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
 /// leading `..` of `relative` are folded into it, so the result opens the
 /// same file as the plain join. When `base` cannot be canonicalised (it does not
 /// exist), the plain join is returned.
-fn join_lexically(base: &Path, relative: &Path) -> PathBuf {
+pub(crate) fn join_lexically(base: &Path, relative: &Path) -> PathBuf {
     use std::path::Component;
 
     let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
@@ -323,8 +326,9 @@ fn parse_margin(margin: f64) -> Result<Decimal, String> {
     }
 }
 
-/// Builds every `[[models]]` entry through the registry, checking names and kinds.
-fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String> {
+/// Builds every `[[models]]` entry through the registry, or the plugin loader
+/// for `kind = "plugin"`, checking names and kinds. `base` is the config's folder.
+fn build_models(tables: Vec<toml::Table>, base: &Path) -> Result<Vec<ConfiguredModel>, String> {
     let mut models: Vec<ConfiguredModel> = Vec::with_capacity(tables.len());
     for (index, mut table) in tables.into_iter().enumerate() {
         let at = format!("models[{index}]");
@@ -345,8 +349,14 @@ fn build_models(tables: Vec<toml::Table>) -> Result<Vec<ConfiguredModel>, String
                  gives: rename one of them"
             ));
         }
-        let model = registry::build(&kind, table).map_err(|message| format!("{at} ({name}): {message}"))?;
-        models.push(ConfiguredModel { name, kind, model });
+        let at_name = |message: String| format!("{at} ({name}): {message}");
+        let (model, plugin) = if kind == plugin::KIND {
+            let (model, info) = plugin::configure(table, base).map_err(at_name)?;
+            (model, Some(info))
+        } else {
+            (registry::build(&kind, table).map_err(at_name)?, None)
+        };
+        models.push(ConfiguredModel { name, kind, model, plugin });
     }
     Ok(models)
 }
