@@ -84,5 +84,8 @@ fn cdnow_written_files() {
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed["models"][0]["name"], "historical");
     assert_eq!(parsed["models"][1]["kind"], "formula");
+    assert_eq!(parsed["models"][5]["name"], "nbd");
+    assert_eq!(parsed["models"][5]["kind"], "plugin");
+    assert_eq!(parsed["models"][5]["status"], "ok");
     assert_eq!(render_markdown(&report), std::fs::read_to_string(&files.report_md).unwrap());
 }

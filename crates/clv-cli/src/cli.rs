@@ -54,6 +54,14 @@ pub enum Command {
         out: Option<PathBuf>,
     },
 
-    /// List the model kinds a config can name, one line each.
-    Models,
+    /// List the model kinds a config can name, one line each; with --config,
+    /// also the plugin libraries that CONFIG names, with their ABI version and
+    /// whether they loaded.
+    ///
+    /// Exit status with --config: 3 when a plugin cannot be used.
+    Models {
+        /// Run config (TOML) whose plugin models to load and list.
+        #[arg(long, value_name = "CONFIG")]
+        config: Option<PathBuf>,
+    },
 }

@@ -1,6 +1,7 @@
 //! The `clv` command: reads a transaction log, fits CLV models and compares them.
 
 mod cli;
+mod models;
 
 use std::io::Write;
 use std::path::Path;
@@ -8,13 +9,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use clv_runner::registry::{KINDS, SPEND_KINDS};
 use clv_runner::{Config, build_report, render_table, write_reports, write_summaries};
 
 use cli::{Cli, Command};
 
 /// Exit status when the reports were written but at least one model failed.
-const EXIT_MODEL_FAILED: u8 = 3;
+pub(crate) const EXIT_MODEL_FAILED: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,18 +39,7 @@ fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, out } => run(&config, out.as_deref(), quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),
-        Command::Models => {
-            let width =
-                KINDS.iter().map(|kind| kind.name.len()).chain(SPEND_KINDS.iter().map(|k| k.0.len())).max();
-            let width = width.unwrap_or(0);
-            for kind in KINDS {
-                println!("{:width$}  {}", kind.name, kind.description);
-            }
-            for (name, description) in SPEND_KINDS {
-                println!("{name:width$}  {description}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Models { config } => models::list(config.as_deref()),
     }
 }
 
@@ -114,6 +103,6 @@ fn is_broken_pipe(error: &csv::Error) -> bool {
     matches!(error.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn load_config(path: &Path) -> anyhow::Result<Config> {
+pub(crate) fn load_config(path: &Path) -> anyhow::Result<Config> {
     Ok(Config::from_path(path)?)
 }

@@ -28,7 +28,75 @@ fn models_lists_each_kind() {
     assert!(output.status.success());
     let stdout = text(&output.stdout);
     let kinds: Vec<&str> = stdout.lines().map(|line| line.split_whitespace().next().unwrap()).collect();
-    assert_eq!(kinds, ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd", "bg_bb", "gamma_gamma"]);
+    assert_eq!(
+        kinds,
+        ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd", "bg_bb", "gamma_gamma", "plugin"]
+    );
+}
+
+/// Writes a CDNOW config with the `historical` model and a plugin entry per
+/// (name, library_name) into `dir`, and returns its path.
+fn plugin_config(dir: &Path, plugins: &[(&str, &str)]) -> PathBuf {
+    let data = workspace_root().join("data/CDNOW_sample.txt");
+    let mut text = format!(
+        "[data]\npath = {data:?}\nseparator = \"whitespace\"\nheader = false\ncustomer = 1\ndate = 2\n\
+         amount = 4\ndate_format = \"%Y%m%d\"\n\n[period]\ntime_unit = \"week\"\n\
+         calibration_end = 1997-09-30\n\n[value]\nhorizon = 52\n\n\
+         [[models]]\nname = \"historical\"\nkind = \"historical\"\n"
+    );
+    for (name, library) in plugins {
+        text.push_str(&format!(
+            "\n[[models]]\nname = {name:?}\nkind = \"plugin\"\nlibrary_name = {library:?}\n"
+        ));
+    }
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn models_lists_config_plugins() {
+    let output = clv(&["models", "--config", "config/cdnow.toml"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let line = stdout.lines().find(|line| line.starts_with("nbd ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("loaded  ABI version 1"), "{line}");
+    assert!(line.contains("clv_model_nbd"), "{line}");
+    assert!(stdout.contains("nbd: NBD purchase model"), "{stdout}");
+}
+
+#[test]
+fn models_reports_plugin_load_error() {
+    let dir = scratch("models-plugins");
+    let config = plugin_config(&dir, &[("nbd", "clv_model_nbd"), ("future", "clv_fixture_wrong_abi")]);
+    let output = clv(&["models", "--config", config.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let future =
+        lines.iter().position(|line| line.starts_with("future ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(lines[future].contains("failed  ABI version 999"), "{stdout}");
+    assert!(lines[future + 1].contains("supports version 1"), "{stdout}");
+    let nbd = lines.iter().find(|line| line.starts_with("nbd ")).unwrap();
+    assert!(nbd.contains("loaded  ABI version 1"), "{stdout}");
+}
+
+#[test]
+fn failed_plugin_exits_3_with_reports() {
+    let dir = scratch("run-failed-plugin");
+    let config = plugin_config(&dir, &[("future", "clv_fixture_wrong_abi")]);
+    let out = dir.join("out");
+    let output = clv(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("model future (plugin) failed"), "{stderr}");
+    assert!(stderr.contains("ABI version 999"), "{stderr}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["models"][0]["status"], "ok");
+    assert_eq!(json["models"][1]["status"], "failed");
+    assert!(json["models"][1]["error"].as_str().unwrap().contains("ABI version 999"));
 }
 
 #[test]
