@@ -54,9 +54,9 @@ pub enum Command {
         out: Option<PathBuf>,
     },
 
-    /// List the model kinds a config can name, one line each; with --config,
-    /// also the plugin libraries that CONFIG names, with their ABI version and
-    /// whether they loaded.
+    /// List the model kinds a config can name, one line each. With --config,
+    /// also list the plugin libraries that CONFIG names, with their ABI version
+    /// and whether they loaded.
     ///
     /// Exit status with --config: 3 when a plugin cannot be used.
     Models {

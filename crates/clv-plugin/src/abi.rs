@@ -28,9 +28,9 @@ pub const ENTRY_SYMBOL: &str = "clv_plugin_entry";
 
 /// Status code of a call that succeeded.
 pub const STATUS_OK: i32 = 0;
-/// Status code of a call that returned an error; the error buffer says why.
+/// Status code of a call that returned an error; the error buffer contains the message.
 pub const STATUS_ERROR: i32 = 1;
-/// Status code of a call that panicked; the error buffer holds the panic message.
+/// Status code of a call that panicked; the error buffer contains the panic message.
 pub const STATUS_PANIC: i32 = 2;
 
 /// Bit of [`Outputs::filled`]: the plugin wrote `value_per_transaction`.
@@ -103,7 +103,7 @@ pub struct Customers {
     pub unit_days: f64,
 }
 
-/// What to predict: the horizon after the calibration end, discounting and margin.
+/// Prediction request: the horizon after the calibration end, discounting and margin.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct Request {
@@ -144,7 +144,7 @@ pub struct ParameterRef {
     pub value: f64,
 }
 
-/// What the entry symbol returns: a static table describing the plugin.
+/// Static table that describes the plugin, returned by the entry symbol.
 ///
 /// Every function returns one of the `STATUS_*` codes, except the `free_*`
 /// functions and `parameter_count`.
@@ -181,7 +181,7 @@ pub struct PluginDescriptor {
         outputs: *mut Outputs,
         error: *mut ErrorBuffer,
     ) -> i32,
-    /// Number of estimated parameters of a fitted state; never fails.
+    /// Number of estimated parameters of a fitted state; this call has no error status.
     pub parameter_count: unsafe extern "C" fn(fitted: *const c_void) -> usize,
     /// Stores parameter `index` (below `parameter_count`) in `*parameter`.
     pub parameter: unsafe extern "C" fn(

@@ -161,7 +161,7 @@ pub struct PluginError {
 }
 
 impl PluginError {
-    /// Creates an error with a message that says what failed and what to do.
+    /// Creates an error whose message states what failed and what to do.
     pub fn new(message: impl Into<String>) -> PluginError {
         PluginError { key: None, message: message.into() }
     }
@@ -171,7 +171,7 @@ impl PluginError {
         PluginError { key: Some(key.into()), message: message.into() }
     }
 
-    /// The setting the error is about, if any.
+    /// Returns the setting the error is about, if any.
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }

@@ -19,7 +19,7 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A CDNOW config (weeks, calibration end 1997-09-30) with the `historical`
+/// Returns a CDNOW config (weeks, calibration end 1997-09-30) with the `historical`
 /// model and then `plugin_entry`, the lines of a plugin's `[[models]]` table.
 fn config_text(plugin_entry: &str) -> String {
     let data = workspace_root().join("data/CDNOW_sample.txt");

@@ -4,8 +4,8 @@
 //! Method. While a customer buys, repeat purchases follow a Poisson process
 //! of rate λ, and λ is Gamma(r, α) distributed across customers. This is the
 //! negative binomial distribution (NBD) model of Ehrenberg (1959, "The
-//! Pattern of Consumer Purchases", Applied Statistics 8(1)), and the purchase
-//! part that Pareto/NBD and BG/NBD share; unlike them it has no dropout. A
+//! Pattern of Consumer Purchases", Applied Statistics 8(1)). It is also the
+//! purchase part that Pareto/NBD and BG/NBD share, but it has no dropout. A
 //! customer with `x` repeat purchases over an age of `T` units has the
 //! posterior rate Gamma(r + x, α + T), so the expected purchases in the next
 //! `t` units are `t (r + x) / (α + T)`.

@@ -62,7 +62,7 @@ pub struct ConfiguredModel {
     pub kind: String,
     /// Settings, ready to fit.
     pub model: Box<dyn ClvModel>,
-    /// What the library of a `kind = "plugin"` entry loaded; `None` for built-in kinds.
+    /// Outcome of loading the library of a `kind = "plugin"` entry; `None` for built-in kinds.
     pub plugin: Option<PluginInfo>,
 }
 

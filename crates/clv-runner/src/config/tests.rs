@@ -182,7 +182,10 @@ fn cdnow_example_config_is_valid() {
     assert!(!transactions(&config).has_header);
     assert_eq!(config.observation_end, Some(Date::constant(1998, 6, 30)));
     let names: Vec<&str> = config.models.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd"]);
+    assert_eq!(names, ["historical", "formula", "bg_nbd", "pareto_nbd", "mbg_nbd", "nbd"]);
+    assert_eq!(config.models[5].kind, "plugin");
+    assert!(config.models[5].plugin.is_some());
+    assert!(config.models[..5].iter().all(|m| m.plugin.is_none()));
 }
 
 const SUMMARY: &str = r#"

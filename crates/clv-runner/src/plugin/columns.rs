@@ -29,7 +29,7 @@ impl<'a> HostColumns<'a> {
         }
     }
 
-    /// The C view, valid while `self` lives.
+    /// Returns the C view, valid while `self` lives.
     pub(super) fn as_abi(&self) -> abi::Customers {
         abi::Customers {
             len: self.ids.len(),

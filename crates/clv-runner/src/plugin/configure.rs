@@ -12,7 +12,7 @@ use super::model::PluginModel;
 /// The `kind` of a `[[models]]` entry that names a plugin library.
 pub const KIND: &str = "plugin";
 
-/// What a config's plugin entry loaded, for `clv models --config`.
+/// Outcome of loading a config's plugin entry, for `clv models --config`.
 #[derive(Clone, Debug)]
 pub struct PluginInfo {
     /// The library as the config names it: the resolved path, or the name when it was not found.

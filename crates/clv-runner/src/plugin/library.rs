@@ -56,9 +56,9 @@ pub fn load(path: &Path) -> Result<Arc<LoadedPlugin>, PluginError> {
     Ok(plugin)
 }
 
-/// Finds the file of library `name` (a crate name; `-` counts as `_`) in the
-/// folder of the running executable or its `deps` subfolder, where cargo
-/// puts the libraries of a workspace build.
+/// Finds the file of library `name`, a crate name in which `-` counts as `_`.
+/// It looks in the folder of the running executable, then in its `deps`
+/// subfolder, because cargo puts the libraries of a workspace build there.
 pub fn resolve_library_name(name: &str) -> Result<PathBuf, PluginError> {
     let file_name = libloading::library_filename(name.replace('-', "_"));
     let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
@@ -144,7 +144,7 @@ impl LoadedPlugin {
     }
 
     /// Calls into the plugin under its lock, with an error buffer for `call`
-    /// to pass on; a status other than OK becomes an error naming `operation`.
+    /// to pass on. A status other than OK becomes an error naming `operation`.
     pub(super) fn call(
         &self,
         operation: &'static str,

@@ -46,7 +46,7 @@ impl PluginModel {
         PluginModel { model: plugin.and_then(|plugin| new_state(plugin, settings)) }
     }
 
-    /// The reason the model cannot be fitted, if loading or the settings failed.
+    /// Returns the reason the model cannot be fitted, if loading or the settings failed.
     pub fn error(&self) -> Option<&PluginError> {
         self.model.as_ref().err()
     }
