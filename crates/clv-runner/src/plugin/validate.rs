@@ -129,7 +129,9 @@ mod tests {
 
     #[test]
     fn invalid_values_name_the_customer() {
-        let cases: [([f64; 2], [f64; 2], Option<[f64; 2]>, &str); 5] = [
+        // (expected transactions, CLV, P(alive), the customer the error names)
+        type Case = ([f64; 2], [f64; 2], Option<[f64; 2]>, &'static str);
+        let cases: [Case; 5] = [
             ([1.0, f64::NAN], [0.0, 0.0], None, "b"),
             ([1.0, -0.5], [0.0, 0.0], None, "b"),
             ([1.0, 1.0], [f64::INFINITY, 0.0], None, "a"),
