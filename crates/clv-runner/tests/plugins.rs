@@ -174,6 +174,16 @@ fn missing_library_names_the_path() {
 }
 
 #[test]
+fn non_library_file_fails_to_load() {
+    let dir = scratch("not_a_library");
+    std::fs::write(dir.join("fake.so"), "not a shared library\n").unwrap();
+    let output = clv_runner::run(&config(&dir, "library = \"fake.so\"").unwrap()).unwrap();
+    let reason = plugin_error(&output);
+    assert!(reason.contains("cannot load plugin library"), "{reason}");
+    assert!(reason.contains("fake.so"), "{reason}");
+}
+
+#[test]
 fn unbuilt_library_name_lists_searched_paths() {
     let output = run_with("unbuilt", "library_name = \"clv_model_absent\"");
     let reason = plugin_error(&output);

@@ -28,6 +28,28 @@ unsafe impl Send for State {}
 // SAFETY: as for Send; shared access only passes the pointer to locked calls.
 unsafe impl Sync for State {}
 
+impl State {
+    /// Takes ownership of the state a call returned, rejecting a null pointer
+    /// that a call reported as a success.
+    fn new(
+        plugin: Arc<LoadedPlugin>,
+        pointer: *mut c_void,
+        free: unsafe extern "C" fn(*mut c_void),
+        operation: &'static str,
+    ) -> Result<State, PluginError> {
+        if pointer.is_null() {
+            return Err(PluginError::Call {
+                plugin: plugin.name.clone(),
+                path: plugin.path.clone(),
+                operation,
+                outcome: "failed",
+                message: "the call succeeded but returned no state".into(),
+            });
+        }
+        Ok(State { plugin, pointer, free })
+    }
+}
+
 impl Drop for State {
     fn drop(&mut self) {
         self.plugin.free(self.free, self.pointer);
@@ -59,7 +81,7 @@ fn new_state(plugin: Arc<LoadedPlugin>, settings: &str) -> Result<State, PluginE
         // SAFETY: the settings text and the out pointer live for the call.
         unsafe { (descriptor.new_model)(abi::StrRef::new(settings), &mut pointer, error) }
     })?;
-    Ok(State { plugin, pointer, free: descriptor.free_model })
+    State::new(plugin, pointer, descriptor.free_model, "settings")
 }
 
 impl ClvModel for PluginModel {
@@ -81,7 +103,8 @@ impl ClvModel for PluginModel {
                 unsafe { (descriptor.fit)(model.pointer, &customers, &mut pointer, error) }
             })
             .map_err(|error| ModelError::CannotFit(error.to_string()))?;
-        let state = State { plugin: Arc::clone(plugin), pointer, free: descriptor.free_fitted };
+        let state = State::new(Arc::clone(plugin), pointer, descriptor.free_fitted, "fit")
+            .map_err(|error| ModelError::CannotFit(error.to_string()))?;
         let parameters = read_parameters(&state).map_err(|error| ModelError::CannotFit(error.to_string()))?;
         Ok(Box::new(PluginFitted { state, unit: data.unit, parameters }))
     }
