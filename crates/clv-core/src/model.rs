@@ -34,6 +34,9 @@ pub enum ModelError {
     /// The fitted model produced no valid prediction for a customer.
     #[error("cannot predict for customer {customer:?}: {message}")]
     Prediction { customer: String, message: String },
+    /// The prediction call failed as a whole rather than for one customer.
+    #[error("prediction failed: {0}")]
+    PredictionFailed(String),
 }
 
 /// Input of a fit: the calibration customers and their time unit.

@@ -180,12 +180,7 @@ impl FittedModel for PluginFitted {
                     )
                 }
             })
-            // NOTE: ModelError has no variant for a prediction failure that concerns no single
-            // customer, so the customer is left empty and the message names the plugin.
-            .map_err(|error| ModelError::Prediction {
-                customer: String::new(),
-                message: error.to_string(),
-            })?;
+            .map_err(|error| ModelError::PredictionFailed(error.to_string()))?;
 
         let written = Written {
             expected_transactions: &expected_transactions,
