@@ -6,4 +6,5 @@ mod open_errors;
 mod rejections;
 mod summaries;
 mod unclosed_quotes;
+mod values;
 mod whitespace;
