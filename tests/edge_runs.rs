@@ -204,3 +204,27 @@ fn holdout_merges_same_day_rows() {
     assert_eq!(holdout.length, 20.0 / 7.0);
     assert_eq!(a.age, 30.0 / 7.0);
 }
+
+#[test]
+fn fit_at_parameter_limit_is_flagged() {
+    // Every customer buys every 7 days until the end, so no one drops out
+    // and all have the same rate: the BG/NBD estimates run to a < 1e-10 and
+    // r, alpha in the millions, which is a limit, not an optimum.
+    let mut log = String::from("customer,date,amount\n");
+    let start = clv_core::Date::constant(2024, 1, 1);
+    for customer in 0..30_i64 {
+        let mut day = start + jiff::Span::new().days(customer % 7);
+        let mut amount = 5 + customer % 11;
+        while day <= clv_core::Date::constant(2024, 6, 30) {
+            log.push_str(&format!("c{customer},{day},{amount}\n"));
+            day = day + jiff::Span::new().days(7);
+            amount = 5 + (amount * 7) % 23;
+        }
+    }
+    let (_, report, _) = run_log("limit", &log, "", "time_unit = \"day\"");
+
+    for model in ["bg_nbd", "mbg_nbd", "pareto_nbd"] {
+        assert_eq!(status(&report, model), "not_converged", "{model}");
+    }
+    assert_eq!(status(&report, "historical"), "ok");
+}
