@@ -3,6 +3,7 @@
 mod common;
 mod delimited;
 mod open_errors;
+mod random_logs;
 mod rejections;
 mod summaries;
 mod unclosed_quotes;
