@@ -6,32 +6,7 @@
 use std::path::PathBuf;
 
 use clv_runner::{Config, Report, RunOutput, build_report, write_reports};
-use clv_tests::{assert_reports_finite, scratch_dir};
-
-/// Every model kind, with the formula's lifetime given so that it does not
-/// depend on how many customers lapsed.
-const ALL_MODELS: &str = r#"
-[[models]]
-name = "historical"
-kind = "historical"
-
-[[models]]
-name = "formula"
-kind = "formula"
-lifetime_months = 12.0
-
-[[models]]
-name = "bg_nbd"
-kind = "bg_nbd"
-
-[[models]]
-name = "pareto_nbd"
-kind = "pareto_nbd"
-
-[[models]]
-name = "mbg_nbd"
-kind = "mbg_nbd"
-"#;
+use clv_tests::{ALL_MODELS, assert_reports_finite, scratch_dir};
 
 /// Writes `log` and a config with `period` and every model kind into a
 /// fresh folder, then runs it and writes its reports.
@@ -217,7 +192,7 @@ fn fit_at_parameter_limit_is_flagged() {
         let mut amount = 5 + customer % 11;
         while day <= clv_core::Date::constant(2024, 6, 30) {
             log.push_str(&format!("c{customer},{day},{amount}\n"));
-            day = day + jiff::Span::new().days(7);
+            day += jiff::Span::new().days(7);
             amount = 5 + (amount * 7) % 23;
         }
     }

@@ -1,8 +1,8 @@
 //! Extreme but valid customers get finite predictions from every model.
 //!
-//! Each model is fitted on the CDNOW sample in days (BG/BB on the yearly
-//! donations data), then predicts, over a horizon of 3652.5 units (10 years
-//! in days; 100 for BG/BB) with discounting and without, for customers far
+//! Each model is fitted on the CDNOW sample in days, and BG/BB on the yearly
+//! donations data. Each then predicts over a horizon of 3652.5 units (10
+//! years in days; 100 for BG/BB), with discounting and without, for customers far
 //! outside that data: hundreds of purchase days, a century of history in
 //! days, recency 0 with repeat purchases (as a summary file may give), a
 //! customer who arrived on the calibration end, and a spend of a billion.
@@ -27,7 +27,7 @@ fn cdnow_in_days() -> Summaries {
     clv_runner::load_data(&config).unwrap().summaries
 }
 
-/// A customer with `x` repeat purchase days, recency and T in days, and
+/// Builds a customer with `x` repeat purchase days, recency and T in days, and
 /// `value` per purchase day.
 fn customer(id: &str, x: u32, recency_days: i64, age_days: i64, value: &str) -> CustomerSummary {
     let value = Decimal::from_str(value).unwrap();

@@ -29,10 +29,10 @@ pub fn cdnow_summaries() -> clv_core::Summaries {
     clv_runner::load_data(&config).expect("the shipped CDNOW data loads").summaries
 }
 
-/// Checks that no written report contains NaN or an infinity: no cell or
-/// word of report.md and predictions.csv is a non-finite number as Rust
-/// writes one, and no number in report.json is null, which is how serde_json
-/// writes a non-finite float.
+/// Checks that no written report contains NaN or an infinity. No cell or
+/// word of report.md and predictions.csv may be a non-finite number as Rust
+/// writes one. No number field of report.json may be null, because
+/// serde_json writes a non-finite float as null.
 pub fn assert_reports_finite(dir: &Path) {
     for file in ["report.md", "predictions.csv"] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
@@ -77,3 +77,28 @@ pub fn assert_no_null_number(value: &serde_json::Value, at: &str) {
         _ => {}
     }
 }
+
+/// Every model kind, with the formula's lifetime given so that it does not
+/// depend on how many customers lapsed.
+pub const ALL_MODELS: &str = r#"
+[[models]]
+name = "historical"
+kind = "historical"
+
+[[models]]
+name = "formula"
+kind = "formula"
+lifetime_months = 12.0
+
+[[models]]
+name = "bg_nbd"
+kind = "bg_nbd"
+
+[[models]]
+name = "pareto_nbd"
+kind = "pareto_nbd"
+
+[[models]]
+name = "mbg_nbd"
+kind = "mbg_nbd"
+"#;

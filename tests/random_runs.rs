@@ -3,34 +3,10 @@
 //! infinity, and the rows and customers add up.
 
 use clv_runner::{Config, build_report, write_reports};
-use clv_tests::{assert_reports_finite, scratch_dir};
+use clv_tests::{ALL_MODELS, assert_reports_finite, scratch_dir};
 use proptest::prelude::*;
 
-const MODELS: &str = r#"
-[[models]]
-name = "historical"
-kind = "historical"
-
-[[models]]
-name = "formula"
-kind = "formula"
-inactive_after_months = 1.0
-
-[[models]]
-name = "bg_nbd"
-kind = "bg_nbd"
-
-[[models]]
-name = "pareto_nbd"
-kind = "pareto_nbd"
-
-[[models]]
-name = "mbg_nbd"
-kind = "mbg_nbd"
-spend = 10.0
-"#;
-
-/// One row: customer index, day offset from 2024-01-01, amount.
+/// Generates one row: customer index, day offset from 2024-01-01, amount.
 fn row() -> impl Strategy<Value = (u8, u16, &'static str)> {
     let amounts =
         prop::sample::select(&["12.50", "0", "-5", "0.01", "1000", "3", "79228162514264337593543950"][..]);
@@ -68,7 +44,7 @@ proptest! {
         let config_text = format!(
             "[data]\npath = \"log.csv\"\ncustomer = \"customer\"\ndate = \"date\"\namount = \"amount\"\n\
              [period]\ntime_unit = \"{unit}\"\n{calibration_end}\n\
-             [value]\nhorizon = 12\nannual_discount_rate = 0.1\nmargin = 0.3\n[output]\ndir = \"out\"\n{MODELS}"
+             [value]\nhorizon = 12\nannual_discount_rate = 0.1\nmargin = 0.3\n[output]\ndir = \"out\"\n{ALL_MODELS}"
         );
         std::fs::write(dir.join("config.toml"), config_text).unwrap();
 

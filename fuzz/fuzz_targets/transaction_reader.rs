@@ -55,7 +55,8 @@ fuzz_target!(|data: &[u8]| {
     let calibration_end = builder.last_date().and_then(|date| date.yesterday().ok());
     if let Ok(summaries) = builder.build(unit, calibration_end, None) {
         for customer in &summaries.customers {
-            assert!(customer.recency.is_finite() && customer.age.is_finite());
+            assert!(customer.recency.is_finite());
+            assert!(customer.age.is_finite());
             assert!(customer.recency <= customer.age);
         }
     }

@@ -1,5 +1,5 @@
-//! How the amount and cost columns write numbers, when they are not plain
-//! decimals: a currency symbol, a thousands separator or a decimal comma.
+//! Money formats of the amount and cost columns other than plain decimals:
+//! a currency symbol, a thousands separator or a decimal comma.
 //!
 //! By default every one of these is rejected with a hint, because a guess
 //! could read `1,234` as 1234 in one file and as 1.234 in another. A file

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use crate::common::{TempFile, assert_rows_add_up};
 
-/// A field that is valid, nearly valid or garbage for any of the columns.
+/// Generates a field that is valid, nearly valid or garbage for any of the columns.
 fn field() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("0004".to_string()),

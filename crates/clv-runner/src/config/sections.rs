@@ -57,7 +57,7 @@ pub(super) enum Layout {
     Summary,
 }
 
-/// How customer ids are compared.
+/// The rule for comparing customer ids.
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(super) enum CustomerIdsSetting {
