@@ -241,7 +241,8 @@ fn missing_required_column_is_named() {
 fn invalid_spend_names_the_choices() {
     let text = VALID.replace("kind = \"historical\"", "kind = \"bg_nbd\"\nspend = \"foo\"");
     let message = parse_error(&text);
-    assert!(message.contains("spend = \"gamma_gamma\", or a fixed value"), "{message}");
+    assert!(message.contains("spend = \"gamma_gamma\", a fixed value"), "{message}");
+    assert!(message.contains("Gamma-Gamma parameters such as spend = { p = 6.25"), "{message}");
 }
 
 #[test]
