@@ -203,3 +203,44 @@ fn fit_at_parameter_limit_is_flagged() {
     }
     assert_eq!(status(&report, "historical"), "ok");
 }
+
+/// Runs a config with every model on `log` and returns the run's error.
+fn run_error(name: &str, log: &str) -> String {
+    let dir = scratch_dir(env!("CARGO_TARGET_TMPDIR"), name);
+    std::fs::write(dir.join("log.csv"), log).unwrap();
+    let config_text = format!(
+        "[data]\npath = \"log.csv\"\ncustomer = \"customer\"\ndate = \"date\"\namount = \"amount\"\n\
+         [period]\ntime_unit = \"day\"\n[value]\nhorizon = 52\n{ALL_MODELS}"
+    );
+    std::fs::write(dir.join("config.toml"), config_text).unwrap();
+
+    let config = Config::from_path(&dir.join("config.toml")).unwrap();
+    clv_runner::run(&config).unwrap_err().to_string()
+}
+
+#[test]
+fn header_only_log_is_an_error() {
+    let message = run_error("header_only", "customer,date,amount\n");
+
+    assert!(message.contains("log.csv"), "{message}");
+    assert!(message.contains("no accepted rows, so there is nothing to summarise"), "{message}");
+}
+
+#[test]
+fn empty_log_is_an_error() {
+    let message = run_error("empty", "");
+
+    assert!(message.contains("log.csv: the file is empty or contains only blank lines"), "{message}");
+}
+
+#[test]
+fn totals_beyond_decimal_range_are_an_error() {
+    // Each amount fits in a Decimal, but their sum over the two customers does not.
+    let amount = "70000000000000000000000000000";
+    let message = run_error(
+        "overflow",
+        &format!("customer,date,amount\na,2024-01-01,{amount}\nb,2024-01-01,{amount}\n"),
+    );
+
+    assert!(message.contains("calibration revenue over all customers is beyond the range"), "{message}");
+}
