@@ -73,19 +73,57 @@ fn diagnose(text: &str, column: &str) -> String {
     "it is not a number: write a plain decimal such as 12.50 or -3".to_string()
 }
 
+/// Names the setting of the `[data]` section that reads `text`, a money
+/// value that is not a plain decimal, when one does: `currency_symbol`,
+/// `thousands_separator` or `decimal_separator`, with its value.
+pub(crate) fn setting_hint(text: &str) -> Option<String> {
+    let setting = if let Some(symbol) = text.chars().find(|c| CURRENCY_SYMBOLS.contains(c)) {
+        format!("currency_symbol = \"{symbol}\"")
+    } else if let Some(code) = currency_code(text) {
+        format!("currency_symbol = \"{code}\"")
+    } else if let Some(message) = rewrite_grouped(text) {
+        let separator = text.chars().find(|c| *c == ',' || *c == '.' || GROUP_SEPARATORS.contains(c))?;
+        if message.contains("decimal comma") {
+            let thousands = if separator == ',' {
+                String::new()
+            } else {
+                format!(" and thousands_separator = \"{separator}\"")
+            };
+            format!("decimal_separator = \",\"{thousands}")
+        } else {
+            format!("thousands_separator = \"{separator}\"")
+        }
+    } else {
+        return None;
+    };
+    Some(format!(
+        "if the whole column is written this way, set {setting} in the [data] section of the config"
+    ))
+}
+
 /// Returns whether `text` is a number with a three-letter currency code before
 /// or after it, such as `USD 12.50` or `12.50EUR`.
 fn has_currency_code(text: &str) -> bool {
+    currency_code(text).is_some()
+}
+
+/// Returns the three-letter currency code before or after the number in
+/// `text`, such as `USD` in `USD 12.50` or `EUR` in `12.50EUR`.
+fn currency_code(text: &str) -> Option<&str> {
     let is_code = |part: &str| part.len() == 3 && part.bytes().all(|byte| byte.is_ascii_uppercase());
     let is_number = |part: &str| {
         let part = part.trim();
         is_plain_decimal(part) || rewrite_grouped(part).is_some()
     };
 
-    let leading = text.get(..3).is_some_and(is_code) && text.get(3..).is_some_and(is_number);
+    if text.get(..3).is_some_and(is_code) && text.get(3..).is_some_and(is_number) {
+        return text.get(..3);
+    }
     let split = text.len().saturating_sub(3);
-    let trailing = text.get(split..).is_some_and(is_code) && text.get(..split).is_some_and(is_number);
-    leading || trailing
+    if text.get(split..).is_some_and(is_code) && text.get(..split).is_some_and(is_number) {
+        return text.get(split..);
+    }
+    None
 }
 
 /// Explains a number written with thousands separators or a decimal comma,
@@ -237,6 +275,26 @@ mod tests {
             problem("0.00000000000000000000000000001"),
             "invalid amount \"0.00000000000000000000000000001\": it has more than 28 decimal places"
         );
+    }
+
+    #[test]
+    fn hint_names_the_setting() {
+        let hint = |text: &str| setting_hint(text).unwrap();
+
+        assert_eq!(
+            hint("$12.50"),
+            "if the whole column is written this way, set currency_symbol = \"$\" in the [data] section \
+             of the config"
+        );
+        assert!(hint("12.50 EUR").contains("currency_symbol = \"EUR\""));
+        assert!(hint("1,234.50").contains("set thousands_separator = \",\" in"));
+        assert!(hint("1 234").contains("set thousands_separator = \" \" in"));
+        assert!(hint("12,50").contains("set decimal_separator = \",\" in"));
+        assert!(
+            hint("1.234,50").contains("set decimal_separator = \",\" and thousands_separator = \".\" in")
+        );
+        assert_eq!(setting_hint("abc"), None);
+        assert_eq!(setting_hint("1e3"), None);
     }
 
     #[test]

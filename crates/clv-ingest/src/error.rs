@@ -47,6 +47,10 @@ pub enum IngestError {
     )]
     InvalidDateFormat { path: PathBuf, format: String, message: String },
 
+    /// The amount format is ambiguous or cannot be parsed.
+    #[error("{}: invalid amount format: {message}", path.display())]
+    InvalidAmountFormat { path: PathBuf, message: String },
+
     /// A column is selected by name, but the spec says the file has no header row.
     #[error(
         "{}: column {name:?} is selected by name, but the file has no header row (header = false): \

@@ -52,7 +52,9 @@
 //! ```
 
 mod amount;
+mod amount_format;
 mod columns;
+mod customer_id;
 mod date;
 mod error;
 mod example;
@@ -67,6 +69,8 @@ mod source;
 mod spec;
 mod summary;
 
+pub use amount_format::AmountFormat;
+pub use customer_id::CustomerIds;
 pub use error::IngestError;
 pub use reader::TransactionReader;
 pub use report::{IngestReport, KEPT_REJECTIONS, RejectReason, RejectedRow};

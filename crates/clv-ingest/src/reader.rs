@@ -52,7 +52,8 @@ impl TransactionReader {
         log::debug!("reading {} ({}) with columns {columns:?}", path.display(), spec.format);
 
         let header_fields = names.as_ref().map(Vec::len);
-        let parser = RowParser::new(columns, spec.date_format.clone(), spec.format, header_fields);
+        let parser = RowParser::new(columns, spec.date_format.clone(), spec.format, header_fields)
+            .with_values(spec.amount_format.clone(), spec.customer_ids);
         let rows =
             RowReader::new(source, parser, names, FileKind::TransactionLog, spec.invalid_rows, path.clone());
 

@@ -2,8 +2,9 @@
 
 use clv_core::Transaction;
 
-use crate::amount::parse_money;
+use crate::amount_format::AmountFormat;
 use crate::columns::Columns;
+use crate::customer_id::CustomerIds;
 use crate::date::parse_date;
 use crate::field::{FieldCount, HEADER_ROW_HINT, field_text, looks_like_header, rejection};
 use crate::report::{RejectReason, RejectedRow};
@@ -15,6 +16,8 @@ use crate::spec::Format;
 pub(crate) struct RowParser {
     columns: Columns,
     date_format: String,
+    amount_format: AmountFormat,
+    customer_ids: CustomerIds,
     field_count: FieldCount,
     /// Whether the next record is the first of a file without a header row.
     first_row_without_header: bool,
@@ -32,9 +35,18 @@ impl RowParser {
         RowParser {
             columns,
             date_format,
+            amount_format: AmountFormat::default(),
+            customer_ids: CustomerIds::default(),
             field_count: FieldCount::new(format, header_fields),
             first_row_without_header: header_fields.is_none(),
         }
+    }
+
+    /// Sets how amounts are written and how customer ids are compared.
+    pub(crate) fn with_values(mut self, amount_format: AmountFormat, customer_ids: CustomerIds) -> RowParser {
+        self.amount_format = amount_format;
+        self.customer_ids = customer_ids;
+        self
     }
 }
 
@@ -56,7 +68,7 @@ impl RecordParser for RowParser {
         self.field_count.check(record, &self.columns)?;
 
         let columns = &self.columns;
-        let customer = field_text(record, &columns.customer, "customer id")?;
+        let customer = self.customer_ids.normalise(field_text(record, &columns.customer, "customer id")?);
         if customer.is_empty() {
             let message = "the customer id is empty".to_string();
             return Err(rejection(record, &columns.customer, "", RejectReason::EmptyCustomerId, message));
@@ -71,14 +83,14 @@ impl RecordParser for RowParser {
         })?;
 
         let amount_text = field_text(record, &columns.amount, "amount")?;
-        let amount = parse_money(amount_text, "amount").map_err(|message| {
+        let amount = self.amount_format.parse(amount_text, "amount").map_err(|message| {
             rejection(record, &columns.amount, amount_text, RejectReason::InvalidAmount, message)
         })?;
 
         let cost = match &columns.cost {
             Some(column) => {
                 let cost_text = field_text(record, column, "cost")?;
-                let cost = parse_money(cost_text, "cost").map_err(|message| {
+                let cost = self.amount_format.parse(cost_text, "cost").map_err(|message| {
                     rejection(record, column, cost_text, RejectReason::InvalidCost, message)
                 })?;
                 Some(cost)
@@ -86,7 +98,7 @@ impl RecordParser for RowParser {
             None => None,
         };
 
-        Ok(Transaction { customer: customer.to_string(), date, amount, cost })
+        Ok(Transaction { customer: customer.into_owned(), date, amount, cost })
     }
 }
 

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::amount_format::AmountFormat;
+use crate::customer_id::CustomerIds;
 use crate::error::IngestError;
 
 /// Where a transaction log is and how to read it.
@@ -28,11 +30,16 @@ pub struct SourceSpec {
     pub date_format: String,
     /// What to do with a row that cannot be read as a transaction.
     pub invalid_rows: InvalidRowPolicy,
+    /// How the amount and cost columns write money.
+    pub amount_format: AmountFormat,
+    /// How customer ids are compared.
+    pub customer_ids: CustomerIds,
 }
 
 impl SourceSpec {
     /// Creates a spec for a comma-separated file with a header row, dates
-    /// written as `%Y-%m-%d`, no cost column and [`InvalidRowPolicy::Error`].
+    /// written as `%Y-%m-%d`, plain decimal amounts, exact customer ids, no
+    /// cost column and [`InvalidRowPolicy::Error`].
     pub fn new(
         path: impl Into<PathBuf>,
         customer: impl Into<ColumnRef>,
@@ -49,6 +56,8 @@ impl SourceSpec {
             cost: None,
             date_format: "%Y-%m-%d".to_string(),
             invalid_rows: InvalidRowPolicy::default(),
+            amount_format: AmountFormat::default(),
+            customer_ids: CustomerIds::default(),
         }
     }
 
@@ -69,6 +78,9 @@ impl SourceSpec {
                 format: self.date_format.clone(),
                 message,
             });
+        }
+        if let Err(message) = self.amount_format.check() {
+            return Err(IngestError::InvalidAmountFormat { path: self.path.clone(), message });
         }
 
         Ok(())

@@ -65,7 +65,8 @@ pub struct FittedGammaGamma {
     pub gamma: f64,
     /// The maximum likelihood fit, with parameters in the order p, q, gamma.
     pub mle: MleFit,
-    /// Number of customers fitted on (`x > 0` and `m > 0`).
+    /// Number of customers fitted on (`x > 0` and `m > 0`), or 0 for
+    /// parameters that were given rather than fitted.
     pub observations: usize,
     /// Number of customers left out of the fit (`x = 0`, or `m <= 0`).
     pub excluded: usize,
@@ -115,6 +116,35 @@ impl FittedGammaGamma {
             observations: selection.customers,
             excluded: selection.without_repeat + selection.non_positive_value,
         })
+    }
+
+    /// Builds the model from given parameters, such as published estimates,
+    /// without fitting it.
+    ///
+    /// Returns [`ModelError::CannotFit`] when a parameter is not positive and
+    /// finite, or when q is `<= 1`, for which the population mean value per
+    /// purchase day is infinite, as [`FittedGammaGamma::fit`] does for estimates.
+    pub fn given(p: f64, q: f64, gamma: f64) -> Result<FittedGammaGamma, ModelError> {
+        if !(p > 0.0 && q > 0.0 && gamma > 0.0) {
+            return Err(ModelError::CannotFit(format!(
+                "{KIND}: p, q and gamma must be positive, found p = {p}, q = {q}, gamma = {gamma}"
+            )));
+        }
+        check_estimates(p, q, gamma)?;
+
+        let mle = MleFit {
+            params: vec![p, q, gamma],
+            std_errors: vec![None; PARAMETERS],
+            log_likelihood: 0.0,
+            iterations: 0,
+            converged: true,
+        };
+        Ok(FittedGammaGamma { p, q, gamma, mle, observations: 0, excluded: 0 })
+    }
+
+    /// Returns whether the parameters were fitted, not given.
+    pub fn is_fitted(&self) -> bool {
+        self.observations > 0
     }
 
     /// Expected value of a purchase day of a customer with `x` repeat purchase days of mean value `mean_value`.
@@ -172,7 +202,7 @@ fn check_estimates(p: f64, q: f64, gamma: f64) -> Result<(), ModelError> {
     }
     if q <= 1.0 {
         return Err(ModelError::CannotFit(format!(
-            "{KIND} estimated q = {q:.6}, which is <= 1, so the population mean value per purchase day \
+            "{KIND} has q = {q:.6}, which is <= 1, so the population mean value per purchase day \
              p gamma / (q - 1) is infinite and spend cannot be predicted: set a fixed value per purchase \
              day instead, for example spend = 25.0"
         )));

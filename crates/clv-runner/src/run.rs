@@ -162,5 +162,11 @@ fn validate_predictions(customers: &[CustomerSummary], predictions: &[Prediction
             }
         }
     }
+    // The report sums CLV over all customers and over the top decile.
+    if !clv_core::summary::sums_fit(predictions.iter().map(|prediction| prediction.clv)) {
+        return Err("the CLV summed over all customers is beyond the range of a decimal number (about \
+                    7.9e28): check the amount column for values that are far too large"
+            .to_string());
+    }
     Ok(())
 }

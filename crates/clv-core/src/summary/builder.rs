@@ -36,6 +36,16 @@ pub enum SummaryError {
          (years -9999 to 9999): check the recency and age columns and the time unit"
     )]
     DateOutOfRange { customer: String, date: Date, days: i64 },
+    #[error(
+        "the {figure} over all customers is beyond the range of a decimal number (about 7.9e28): \
+         check the amount and cost columns for values that are far too large"
+    )]
+    TotalOverflow { figure: &'static str },
+    #[error(
+        "the revenue of customer {customer:?}, frequency times monetary value, is beyond the range \
+         of a decimal number (about 7.9e28): check the monetary_value column"
+    )]
+    RevenueOverflow { customer: String },
 }
 
 /// Totals of one customer on one day.
@@ -143,7 +153,9 @@ impl SummaryBuilder {
 
         customers.sort_by(|a, b| a.id.cmp(&b.id));
         log::debug!("summarised {} customers, exclusions {exclusions:?}", customers.len());
-        Ok(Summaries { customers, unit, split, first_date, last_date, exclusions })
+        let summaries = Summaries { customers, unit, split, first_date, last_date, exclusions };
+        summaries.check_totals()?;
+        Ok(summaries)
     }
 }
 

@@ -11,6 +11,7 @@
 //!   day is left out, and the value is 0 when there is no repeat purchase.
 
 mod builder;
+mod totals;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::time::TimeUnit;
 
 pub use builder::{SummaryBuilder, SummaryError};
+pub use totals::sums_fit;
 
 /// The calibration and holdout periods, as inclusive calendar days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

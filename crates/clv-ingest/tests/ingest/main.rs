@@ -3,7 +3,9 @@
 mod common;
 mod delimited;
 mod open_errors;
+mod random_logs;
 mod rejections;
 mod summaries;
 mod unclosed_quotes;
+mod values;
 mod whitespace;

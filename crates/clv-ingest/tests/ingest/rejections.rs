@@ -95,7 +95,9 @@ fn error_for_invalid_amount() {
         message,
         format!(
             "{}:3: column 2 (amount): invalid amount \"$12.50\": it has a currency symbol, \
-             so remove the symbol from the amount column; fix the row or set invalid_rows = \"skip\"",
+             so remove the symbol from the amount column; if the whole column is written this way, set \
+             currency_symbol = \"$\" in the [data] section of the config; fix the row or set \
+             invalid_rows = \"skip\"",
             file.path().display()
         )
     );
@@ -108,7 +110,8 @@ fn error_for_thousands_separator() {
     assert!(
         message.contains(
             ":3: column 2 (amount): invalid amount \"1,234.50\": it has a thousands separator, \
-             so remove the separator, as in 1234.50;"
+             so remove the separator, as in 1234.50; if the whole column is written this way, set \
+             thousands_separator = \",\" in the [data] section of the config;"
         ),
         "{message}"
     );

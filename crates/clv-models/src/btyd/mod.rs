@@ -8,7 +8,7 @@ mod spend;
 
 pub use fitted::FittedTransactionModel;
 pub use patterns::{Pattern, compress};
-pub use spend::{Spend, SpendSetting};
+pub use spend::{GivenGammaGamma, Spend, SpendSetting};
 
 use clv_core::CustomerSummary;
 

@@ -6,16 +6,29 @@ use serde::Deserialize;
 
 use crate::gamma_gamma::FittedGammaGamma;
 
-/// The `spend` setting of a transaction model: a spend model's kind, or a
-/// fixed value per purchase day in the currency of the amount column.
+/// The `spend` setting of a transaction model: a spend model's kind, a
+/// fixed value per purchase day in the currency of the amount column, or
+/// given Gamma-Gamma parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 #[serde(
     untagged,
-    expecting = "spend = \"gamma_gamma\", or a fixed value per purchase day such as spend = 35.0"
+    expecting = "spend = \"gamma_gamma\", a fixed value per purchase day such as spend = 35.0, or \
+                 Gamma-Gamma parameters such as spend = { p = 6.25, q = 3.74, gamma = 15.44 }"
 )]
 pub enum SpendSetting {
     Model(SpendKind),
     Fixed(f64),
+    GivenGammaGamma(GivenGammaGamma),
+}
+
+/// Gamma-Gamma parameters given in the config instead of fitted, such as
+/// published estimates.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GivenGammaGamma {
+    pub p: f64,
+    pub q: f64,
+    pub gamma: f64,
 }
 
 /// Spend models a transaction model can use.
@@ -44,6 +57,13 @@ impl SpendSetting {
                     ),
                 })
             }
+            SpendSetting::GivenGammaGamma(GivenGammaGamma { p, q, gamma }) => {
+                FittedGammaGamma::given(p, q, gamma).map_err(|error| ModelError::InvalidSetting {
+                    key: "spend".to_string(),
+                    message: error.to_string(),
+                })?;
+                Ok(self)
+            }
             valid => Ok(valid),
         }
     }
@@ -55,6 +75,9 @@ impl SpendSetting {
                 Ok(Spend::GammaGamma(FittedGammaGamma::fit(customers)?))
             }
             SpendSetting::Fixed(value) => Ok(Spend::Fixed(value)),
+            SpendSetting::GivenGammaGamma(GivenGammaGamma { p, q, gamma }) => {
+                Ok(Spend::GammaGamma(FittedGammaGamma::given(p, q, gamma)?))
+            }
         }
     }
 }
@@ -94,8 +117,8 @@ impl Spend {
     /// Goodness of fit of a fitted spend model.
     pub fn fit_statistics(&self) -> Option<FitStatistics> {
         match self {
-            Spend::GammaGamma(fitted) => Some(fitted.fit_statistics()),
-            Spend::Fixed(_) => None,
+            Spend::GammaGamma(fitted) if fitted.is_fitted() => Some(fitted.fit_statistics()),
+            Spend::GammaGamma(_) | Spend::Fixed(_) => None,
         }
     }
 }

@@ -15,6 +15,7 @@
 
 mod covariance;
 mod hessian;
+mod limits;
 mod line_search;
 mod objective;
 mod optimiser;
@@ -55,7 +56,9 @@ pub struct MleFit {
     /// Iterations of the best start plus those of the restart from its optimum.
     pub iterations: u64,
     /// Whether the best start and the restart from its optimum both ended on
-    /// a convergence criterion and agree on the log-likelihood within 1e-6.
+    /// a convergence criterion and agree on the log-likelihood within 1e-6,
+    /// and no estimate ran to a limit: more than 10,000 times above or below
+    /// the first starting point, where the likelihood is flat.
     pub converged: bool,
 }
 
@@ -100,9 +103,10 @@ pub fn maximise(likelihood: &dyn LogLikelihood, starts: &[Vec<f64>]) -> Result<M
             log::debug!("skipping start {index} {start:?}: its log-likelihood is not finite");
         }
     }
-    let Some((_, first)) = finite_starts.first() else {
+    let Some((first_index, first)) = finite_starts.first() else {
         return Err(FitError::NoFiniteStart);
     };
+    let scale = starts[*first_index].clone();
     if let Some(gradient) = likelihood.gradient(&exp_all(&first.theta)) {
         if gradient.len() != dimension {
             return Err(FitError::Optimiser(format!(
@@ -144,6 +148,15 @@ pub fn maximise(likelihood: &dyn LogLikelihood, starts: &[Vec<f64>]) -> Result<M
     let optimum =
         if restart.best.log_likelihood > best.best.log_likelihood { restart.best } else { best.best };
     let params = exp_all(&optimum.theta);
+    let at_limit = limits::parameters_at_limit(&params, &scale);
+    if !at_limit.is_empty() {
+        log::warn!(
+            "parameters {at_limit:?} of the estimate {params:?} ran to a limit, more than {} times from \
+             the start {scale:?}, so the data cannot identify them; the fit is flagged as not converged",
+            limits::LIMIT_FACTOR
+        );
+    }
+    let converged = converged && at_limit.is_empty();
     let information = hessian::observed_information(likelihood, &params);
     let std_errors = covariance::standard_errors(&information);
 

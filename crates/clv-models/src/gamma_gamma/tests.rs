@@ -329,3 +329,58 @@ fn heavy_tailed_spend_is_rejected() {
     assert!(message.contains("<= 1"), "{message}");
     assert!(message.contains("infinite"), "{message}");
 }
+
+#[test]
+fn given_q_at_or_below_one_is_rejected() {
+    for q in [1.0, 0.5] {
+        let error = FittedGammaGamma::given(6.25, q, 15.44).unwrap_err();
+        let ModelError::CannotFit(message) = error else {
+            panic!("q = {q}: expected CannotFit, got {error:?}");
+        };
+        assert!(message.contains("<= 1"), "{message}");
+        assert!(message.contains("infinite"), "{message}");
+    }
+}
+
+#[test]
+fn given_non_positive_parameters_are_rejected() {
+    for (p, q, gamma) in [(0.0, 3.0, 1.0), (6.0, 3.0, -1.0), (f64::NAN, 3.0, 1.0)] {
+        let error = FittedGammaGamma::given(p, q, gamma).unwrap_err();
+        assert!(matches!(error, ModelError::CannotFit(_)), "{p}, {q}, {gamma}: {error:?}");
+    }
+}
+
+#[test]
+fn given_parameters_predict_without_fit() {
+    let model = FittedGammaGamma::given(6.25, 3.74, 15.44).unwrap();
+
+    assert!(!model.is_fitted());
+    // Closed form p gamma / (q - 1).
+    assert_relative(model.population_mean(), 6.25 * 15.44 / 2.74, 1e-15, "population mean");
+    assert_relative(
+        model.conditional_expected_value(2.0, 30.0),
+        6.25 * (15.44 + 60.0) / (12.5 + 2.74),
+        1e-15,
+        "expected value",
+    );
+}
+
+#[test]
+fn given_spend_setting_is_checked() {
+    use crate::btyd::SpendSetting;
+
+    let setting: SpendSetting = toml::from_str::<toml::Table>("spend = { p = 6.25, q = 0.9, gamma = 15.44 }")
+        .unwrap()["spend"]
+        .clone()
+        .try_into()
+        .unwrap();
+    let error = setting.validate().unwrap_err();
+    assert!(matches!(&error, ModelError::InvalidSetting { key, .. } if key == "spend"), "{error}");
+    assert!(error.to_string().contains("<= 1"), "{error}");
+
+    let setting =
+        SpendSetting::GivenGammaGamma(crate::btyd::GivenGammaGamma { p: 6.25, q: 3.74, gamma: 15.44 });
+    let spend = setting.validate().unwrap().fit(&three_spend_levels()).unwrap();
+    assert_eq!(spend.fit_statistics(), None);
+    assert_eq!(spend.parameters()[1].value, 3.74);
+}

@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clv_core::{ClvModel, Date, Decimal, Discount, TimeUnit};
-use clv_ingest::{ColumnRef, Format, InvalidRowPolicy, SourceSpec, SummarySpec};
+use clv_ingest::{AmountFormat, ColumnRef, CustomerIds, Format, InvalidRowPolicy, SourceSpec, SummarySpec};
 
 use crate::error::RunnerError;
 use crate::plugin::{self, PluginInfo};
 use crate::registry;
 pub use column::ColumnSetting;
-use sections::{DataSection, InvalidRows, Layout, RawConfig, Separator};
+use sections::{CustomerIdsSetting, DataSection, InvalidRows, Layout, RawConfig, Separator};
 
 /// Longest CLV horizon accepted, in days: 100 years. Predictions sum over
 /// every time unit of the horizon, so an unbounded horizon in days would
@@ -216,6 +216,10 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
         ("amount", data.amount.is_some()),
         ("cost", data.cost.is_some()),
         ("date_format", data.date_format.is_some()),
+        ("currency_symbol", data.currency_symbol.is_some()),
+        ("thousands_separator", data.thousands_separator.is_some()),
+        ("decimal_separator", data.decimal_separator.is_some()),
+        ("customer_ids", data.customer_ids.is_some()),
     ];
     let summary_keys = [
         ("frequency", data.frequency.is_some()),
@@ -265,6 +269,16 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
             if date_format.trim().is_empty() {
                 return Err("data.date_format is empty: give a format such as \"%Y-%m-%d\"".into());
             }
+            let amount_format = AmountFormat {
+                currency_symbol: data.currency_symbol,
+                thousands_separator: single_char("thousands_separator", data.thousands_separator)?,
+                decimal_separator: single_char("decimal_separator", data.decimal_separator)?.unwrap_or('.'),
+            };
+            let customer_ids = match data.customer_ids {
+                None | Some(CustomerIdsSetting::Exact) => CustomerIds::Exact,
+                Some(CustomerIdsSetting::IgnoreCase) => CustomerIds::IgnoreCase,
+                Some(CustomerIdsSetting::IgnoreCaseAndSpaces) => CustomerIds::IgnoreCaseAndSpaces,
+            };
             Ok(Source::Transactions(SourceSpec {
                 path,
                 format,
@@ -275,6 +289,8 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
                 cost: data.cost.as_ref().map(Into::into),
                 date_format,
                 invalid_rows,
+                amount_format,
+                customer_ids,
             }))
         }
         Layout::Summary => Ok(Source::Summaries(SummarySpec {
@@ -289,6 +305,16 @@ fn source_from(data: DataSection, base: &Path) -> Result<Source, String> {
             monetary_value: data.monetary_value.as_ref().map(Into::into),
             invalid_rows,
         })),
+    }
+}
+
+/// Reads a setting that must be exactly one character, such as `","`.
+fn single_char(key: &str, text: Option<String>) -> Result<Option<char>, String> {
+    let Some(text) = text else { return Ok(None) };
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(Some(c)),
+        _ => Err(format!("data.{key} must be one character, such as \",\" or \".\", found {text:?}")),
     }
 }
 

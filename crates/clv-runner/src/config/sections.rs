@@ -33,6 +33,10 @@ pub(super) struct DataSection {
     pub amount: Option<ColumnSetting>,
     pub cost: Option<ColumnSetting>,
     pub date_format: Option<String>,
+    pub currency_symbol: Option<String>,
+    pub thousands_separator: Option<String>,
+    pub decimal_separator: Option<String>,
+    pub customer_ids: Option<CustomerIdsSetting>,
     pub frequency: Option<ColumnSetting>,
     pub recency: Option<ColumnSetting>,
     pub age: Option<ColumnSetting>,
@@ -51,6 +55,15 @@ pub(super) enum Layout {
     Transactions,
     /// One customer's summary (frequency, recency, age), optionally standing for `count` customers.
     Summary,
+}
+
+/// The rule for comparing customer ids.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum CustomerIdsSetting {
+    Exact,
+    IgnoreCase,
+    IgnoreCaseAndSpaces,
 }
 
 /// Policy for a row that cannot be read.

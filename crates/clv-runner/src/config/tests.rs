@@ -244,5 +244,87 @@ fn missing_required_column_is_named() {
 fn invalid_spend_names_the_choices() {
     let text = VALID.replace("kind = \"historical\"", "kind = \"bg_nbd\"\nspend = \"foo\"");
     let message = parse_error(&text);
-    assert!(message.contains("spend = \"gamma_gamma\", or a fixed value"), "{message}");
+    assert!(message.contains("spend = \"gamma_gamma\", a fixed value"), "{message}");
+    assert!(message.contains("Gamma-Gamma parameters such as spend = { p = 6.25"), "{message}");
+}
+
+#[test]
+fn money_format_and_id_settings_are_read() {
+    let text = VALID.replace(
+        "amount = \"amount\"",
+        "amount = \"amount\"\ncurrency_symbol = \"€\"\nthousands_separator = \".\"\n\
+         decimal_separator = \",\"\ncustomer_ids = \"ignore_case_and_spaces\"",
+    );
+    let config = parse(&text).unwrap();
+    let spec = transactions(&config);
+
+    assert_eq!(spec.amount_format.currency_symbol.as_deref(), Some("€"));
+    assert_eq!(spec.amount_format.thousands_separator, Some('.'));
+    assert_eq!(spec.amount_format.decimal_separator, ',');
+    assert_eq!(spec.customer_ids, clv_ingest::CustomerIds::IgnoreCaseAndSpaces);
+}
+
+#[test]
+fn money_format_defaults_to_plain_decimals() {
+    let config = parse(VALID).unwrap();
+    let spec = transactions(&config);
+
+    assert!(spec.amount_format.is_plain());
+    assert_eq!(spec.customer_ids, clv_ingest::CustomerIds::Exact);
+}
+
+#[test]
+fn separator_must_be_one_character() {
+    let message = parse_error(
+        &VALID.replace("amount = \"amount\"", "amount = \"amount\"\nthousands_separator = \",,\""),
+    );
+    assert!(message.contains("data.thousands_separator must be one character"), "{message}");
+    let message =
+        parse_error(&VALID.replace("amount = \"amount\"", "amount = \"amount\"\ndecimal_separator = \"\""));
+    assert!(message.contains("data.decimal_separator must be one character"), "{message}");
+}
+
+#[test]
+fn unknown_customer_ids_value_lists_choices() {
+    let message =
+        parse_error(&VALID.replace("amount = \"amount\"", "amount = \"amount\"\ncustomer_ids = \"lower\""));
+    assert!(message.contains("lower"), "{message}");
+    assert!(message.contains("exact"), "{message}");
+    assert!(message.contains("ignore_case_and_spaces"), "{message}");
+}
+
+#[test]
+fn money_settings_do_not_apply_to_summaries() {
+    for setting in ["currency_symbol = \"$\"", "customer_ids = \"ignore_case\""] {
+        let message = parse_error(
+            &SUMMARY.replace("layout = \"summary\"", &format!("layout = \"summary\"\n{setting}")),
+        );
+        assert!(message.contains("does not apply to data.layout = \"summary\""), "{setting}: {message}");
+    }
+}
+
+#[test]
+fn non_finite_values_are_rejected() {
+    let cases = [
+        ("horizon = 52", "horizon = nan", "value.horizon"),
+        ("horizon = 52", "horizon = inf", "value.horizon"),
+        ("annual_discount_rate = 0.1", "annual_discount_rate = nan", "value.annual_discount_rate"),
+        ("margin = 0.3", "margin = nan", "value.margin"),
+        ("margin = 0.3", "margin = inf", "value.margin"),
+    ];
+    for (from, to, expected) in cases {
+        let message = parse_error(&VALID.replace(from, to));
+        assert!(message.contains(expected), "{to}: {message}");
+    }
+}
+
+#[test]
+fn wrong_type_in_section_and_model_is_named() {
+    let message = parse_error(&VALID.replace("header", "x").replace("[data]", "[data]\nheader = \"yes\""));
+    assert!(message.contains("header"), "{message}");
+    let message = parse_error(&format!(
+        "{VALID}\n[[models]]\nname = \"f\"\nkind = \"formula\"\nlifetime_months = \"six\"\n"
+    ));
+    assert!(message.contains("models[1] (f)"), "{message}");
+    assert!(message.contains("lifetime_months") || message.contains("invalid type"), "{message}");
 }

@@ -27,7 +27,10 @@ pub(super) fn summaries(
         let recency_days = (record.recency * unit.days()).round() as i64;
         let first_purchase = shift(calibration_end, -age_days, &record.id)?;
         let last_purchase = shift(first_purchase, recency_days, &record.id)?;
-        let revenue = record.monetary_value * Decimal::from(record.frequency);
+        let revenue = record
+            .monetary_value
+            .checked_mul(Decimal::from(record.frequency))
+            .ok_or_else(|| SummaryError::RevenueOverflow { customer: record.id.clone() })?;
 
         let template = CustomerSummary {
             id: record.id.clone(),
@@ -48,6 +51,9 @@ pub(super) fn summaries(
         if record.count == 1 {
             customers.push(template);
         } else {
+            // NOTE: a row's count is not bounded, so a count such as 10^12 asks
+            // for that many summaries in memory, and the process aborts when
+            // memory runs out instead of returning an error that names the row.
             for index in 1..=record.count {
                 customers.push(CustomerSummary { id: format!("{}-{index}", record.id), ..template.clone() });
             }
@@ -59,14 +65,16 @@ pub(super) fn summaries(
 
     customers.sort_by(|a, b| a.id.cmp(&b.id));
     let first_date = customers.iter().map(|c| c.first_purchase).min().unwrap_or(calibration_end);
-    Ok(Summaries {
+    let summaries = Summaries {
         customers,
         unit,
         split: Split { calibration_end, observation_end: calibration_end },
         first_date,
         last_date: calibration_end,
         exclusions: Exclusions::default(),
-    })
+    };
+    summaries.check_totals()?;
+    Ok(summaries)
 }
 
 /// Moves `date` by `days`, or fails when that leaves the calendar's range.

@@ -5,8 +5,8 @@ use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::{
-    BacktestReport, ClvReport, CustomerCounts, DataReport, FitReport, MetricsReport, ModelReport,
-    ParamReport, RejectionReport, Report, RowCounts, SCHEMA_VERSION, SettingsReport,
+    BacktestReport, ClvReport, DataReport, FitReport, MetricsReport, ModelReport, ParamReport,
+    RejectionReport, Report, SCHEMA_VERSION, SettingsReport, accounting,
 };
 use crate::config::MarginSource;
 use crate::data::DataSet;
@@ -96,18 +96,7 @@ fn data_report(data: &DataSet) -> DataReport {
             .path
             .file_name()
             .map_or_else(|| ingest.path.display().to_string(), |name| name.to_string_lossy().into_owned()),
-        rows: RowCounts {
-            read: ingest.rows_read,
-            accepted: ingest.rows_accepted,
-            rejected: ingest.rows_rejected(),
-            rejected_by_reason: ingest
-                .rejected
-                .iter()
-                .map(|(reason, count)| (reason.name().to_string(), *count))
-                .collect(),
-            blank_lines: ingest.blank_lines,
-            excluded_after_observation_end: exclusions.rows_after_observation_end,
-        },
+        rows: accounting::row_counts(ingest, exclusions),
         first_rejections: ingest
             .first_rejections
             .iter()
@@ -118,14 +107,7 @@ fn data_report(data: &DataSet) -> DataReport {
                 reason: row.reason.name().to_string(),
             })
             .collect(),
-        customers: CustomerCounts {
-            in_data: modelled
-                + exclusions.customers_first_purchase_in_holdout
-                + exclusions.customers_after_observation_end,
-            modelled,
-            excluded_first_purchase_in_holdout: exclusions.customers_first_purchase_in_holdout,
-            excluded_only_after_observation_end: exclusions.customers_after_observation_end,
-        },
+        customers: accounting::customer_counts(modelled, exclusions),
         first_date: summaries.first_date.to_string(),
         last_date: summaries.last_date.to_string(),
         calibration_end: summaries.split.calibration_end.to_string(),

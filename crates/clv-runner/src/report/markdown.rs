@@ -34,24 +34,7 @@ pub fn render_markdown(report: &Report) -> String {
         let _ = writeln!(out, "| {label} | {value} |");
     };
     line("source", data.source.clone());
-    line("rows read", rows.read.to_string());
-    line("rows accepted", rows.accepted.to_string());
-    line("rows rejected", rows.rejected.to_string());
-    for (reason, count) in &rows.rejected_by_reason {
-        line(&format!("rows rejected: {reason}"), count.to_string());
-    }
-    line("blank lines skipped", rows.blank_lines.to_string());
-    line("rows excluded: after observation end", rows.excluded_after_observation_end.to_string());
-    line("customers in data", customers.in_data.to_string());
-    line("customers modelled", customers.modelled.to_string());
-    line(
-        "customers excluded: first purchase in holdout",
-        customers.excluded_first_purchase_in_holdout.to_string(),
-    );
-    line(
-        "customers excluded: only after observation end",
-        customers.excluded_only_after_observation_end.to_string(),
-    );
+    super::accounting::write_lines(rows, customers, &mut line);
     line("first purchase date", data.first_date.clone());
     line("last purchase date", data.last_date.clone());
     line("calibration end", data.calibration_end.clone());

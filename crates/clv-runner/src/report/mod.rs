@@ -6,6 +6,7 @@
 //! places (half away from zero) written as decimal strings, every other real
 //! number to 4 decimal places.
 
+mod accounting;
 mod build;
 mod markdown;
 mod predictions;
@@ -25,7 +26,7 @@ pub use table::render_table;
 pub use write::{ReportFiles, write_reports};
 
 /// Version of the report.json layout; it changes only when a field changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything report.json contains.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -56,15 +57,20 @@ pub struct DataReport {
     pub calibration_revenue: String,
 }
 
-/// Rows read = accepted + rejected; accepted rows after the observation end are excluded.
+/// Rows read = accepted + rejected + excluded. Accepted rows are the rows
+/// that the modelled customers' summaries are built from. Rejected rows could
+/// not be read, and excluded rows were read but fall outside the model: after
+/// the observation end, or of a customer whose first purchase is in the holdout.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RowCounts {
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
     pub rejected_by_reason: BTreeMap<String, u64>,
+    pub excluded: u64,
+    /// `after_observation_end` and `first_purchase_in_holdout`, always both present.
+    pub excluded_by_reason: BTreeMap<String, u64>,
     pub blank_lines: u64,
-    pub excluded_after_observation_end: u64,
 }
 
 /// One rejected row, as listed in the report.
@@ -76,13 +82,14 @@ pub struct RejectionReport {
     pub reason: String,
 }
 
-/// Customers in the data = modelled + excluded by each reason.
+/// Customers in the data = modelled + excluded.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CustomerCounts {
     pub in_data: u64,
     pub modelled: u64,
-    pub excluded_first_purchase_in_holdout: u64,
-    pub excluded_only_after_observation_end: u64,
+    pub excluded: u64,
+    /// `first_purchase_in_holdout` and `only_after_observation_end`, always both present.
+    pub excluded_by_reason: BTreeMap<String, u64>,
 }
 
 /// Settings every model of the run shares.
