@@ -1,0 +1,1 @@
+//! Renders the diagnostics and segments sections of report.md.
