@@ -149,3 +149,123 @@ pub fn expected_period_customers(
     }
     Some(expected)
 }
+
+#[cfg(test)]
+mod tests {
+    use clv_core::{Decimal, ModelError, Prediction, PredictionRequest};
+
+    use super::*;
+
+    /// A model whose new customer buys at rate 1 per unit, and whose
+    /// P(X(t) = x) is 2^-(x+1) at every t.
+    struct UnitRate;
+
+    impl FittedModel for UnitRate {
+        fn predict(
+            &self,
+            _: &[CustomerSummary],
+            _: &PredictionRequest,
+        ) -> Result<Vec<Prediction>, ModelError> {
+            Ok(Vec::new())
+        }
+
+        fn expected_repeat_transactions(&self, t: f64) -> Option<f64> {
+            Some(t)
+        }
+
+        fn probability_of_repeat_transactions(&self, x: u64, _: f64) -> Option<f64> {
+            Some(0.5f64.powi(x as i32 + 1))
+        }
+    }
+
+    /// A model without population quantities, like the historical model.
+    struct NoPopulation;
+
+    impl FittedModel for NoPopulation {
+        fn predict(
+            &self,
+            _: &[CustomerSummary],
+            _: &PredictionRequest,
+        ) -> Result<Vec<Prediction>, ModelError> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn customer(first_purchase: Date, frequency: u32, age_days: i64) -> CustomerSummary {
+        CustomerSummary {
+            id: first_purchase.to_string(),
+            first_purchase,
+            last_purchase: first_purchase,
+            frequency,
+            recency_days: 0,
+            age_days,
+            recency: 0.0,
+            age: age_days as f64 / 7.0,
+            monetary_value: Decimal::ZERO,
+            first_value: Decimal::ONE,
+            revenue: Decimal::ONE,
+            profit: Decimal::ONE,
+            transactions: 1,
+            holdout: None,
+        }
+    }
+
+    fn two_cohorts() -> (Vec<CustomerSummary>, TrackingGrid) {
+        let start = Date::constant(2020, 1, 1);
+        let customers = vec![customer(start, 0, 13), customer(Date::constant(2020, 1, 8), 9, 6)];
+        // Observation end 20 days after the start, calibration end after 13.
+        let grid =
+            TrackingGrid::new(&customers, 7.0, Date::constant(2020, 1, 14), Date::constant(2020, 1, 21))
+                .unwrap();
+        (customers, grid)
+    }
+
+    #[test]
+    fn grid_of_two_cohorts() {
+        let (_, grid) = two_cohorts();
+        assert_eq!(grid.periods, 3);
+        assert_eq!(grid.calibration_periods, 2);
+        assert_eq!([grid.last_day(0), grid.last_day(1), grid.last_day(2)], [6, 13, 20]);
+        assert_eq!(grid.period_of(Date::constant(2020, 1, 7)), Some(0));
+        assert_eq!(grid.period_of(Date::constant(2020, 1, 8)), Some(1));
+        assert_eq!(grid.period_of(Date::constant(2020, 1, 22)), None);
+    }
+
+    #[test]
+    fn expected_cumulative_counts_each_start() {
+        // By hand, in weeks: through day 6 only the first customer counts,
+        // 6/7; through day 13, 13/7 + 6/7; through day 20, 20/7 + 13/7.
+        let (customers, grid) = two_cohorts();
+        let cumulative = grid.expected_cumulative(&customers, &UnitRate).unwrap();
+        let expected = [6.0 / 7.0, 19.0 / 7.0, 33.0 / 7.0];
+        for (value, expected) in cumulative.iter().zip(expected) {
+            assert!((value - expected).abs() < 1e-12, "{cumulative:?}");
+        }
+        assert_eq!(grid.expected_cumulative(&customers, &NoPopulation), None);
+    }
+
+    #[test]
+    fn actual_counts_per_period() {
+        let (_, grid) = two_cohorts();
+        let days = BTreeMap::from([
+            (Date::constant(2020, 1, 2), 2),
+            (Date::constant(2020, 1, 15), 1),
+            (Date::constant(2020, 1, 21), 4),
+            (Date::constant(2020, 1, 22), 9),
+        ]);
+        assert_eq!(grid.actual(&days), vec![2, 0, 5]);
+    }
+
+    #[test]
+    fn period_customers_expected_and_actual() {
+        let (customers, _) = two_cohorts();
+        assert_eq!(actual_period_customers(&customers), [1, 0, 0, 0, 0, 0, 0, 1]);
+        // Two customers, each with P(x) = 2^-(x+1) for x < 7 and 2^-7 for 7+.
+        let expected = expected_period_customers(&customers, &UnitRate).unwrap();
+        for (x, value) in expected.iter().enumerate() {
+            let probability = if x < 7 { 0.5f64.powi(x as i32 + 1) } else { 0.5f64.powi(7) };
+            assert!((value - 2.0 * probability).abs() < 1e-12, "bin {x}: {value}");
+        }
+        assert_eq!(expected_period_customers(&customers, &NoPopulation), None);
+    }
+}

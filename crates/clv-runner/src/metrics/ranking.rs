@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(normalised_gini(&[2.0, 1.0, 0.0], &ACTUAL), Some(-1.0));
         // Ranking 1, 3, 0: curve (1/4, 1, 1), Gini ((1/4 - 1/3) + 1/3 + 0) / 3 = 1/12,
         // a third of the perfect 1/4.
-        let gini = normalised_gini(&[1.0, 2.0, 0.0], &ACTUAL).unwrap();
+        let gini = normalised_gini(&[0.0, 2.0, 1.0], &ACTUAL).unwrap();
         assert!((gini - 1.0 / 3.0).abs() < 1e-12, "{gini}");
         assert_eq!(normalised_gini(&[1.0, 2.0, 3.0], &[2.0, 2.0, 2.0]), None);
         assert_eq!(normalised_gini(&[1.0, 2.0], &[0.0, 0.0]), None);

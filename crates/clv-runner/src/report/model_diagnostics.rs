@@ -181,12 +181,12 @@ mod tests {
         // 100 values 1..=100: the 99th percentile is 99, so bins are 4.95
         // wide and 100 joins 99 in the last bin.
         let values: Vec<Decimal> = (1..=100).map(Decimal::from).collect();
-        let histogram = histogram(&values).unwrap();
-        assert_eq!(histogram.edges.len(), 21);
-        assert_eq!(histogram.edges[20], 99.0);
-        assert_eq!(histogram.counts.iter().sum::<u64>(), 100);
-        assert_eq!(histogram.counts[0], 4);
-        assert_eq!(histogram.counts[19], 6);
+        let bins = histogram(&values).unwrap();
+        assert_eq!(bins.edges.len(), 21);
+        assert_eq!(bins.edges[20], 99.0);
+        assert_eq!(bins.counts.iter().sum::<u64>(), 100);
+        assert_eq!(bins.counts[0], 4);
+        assert_eq!(bins.counts[19], 6);
         assert_eq!(histogram(&[Decimal::ZERO, Decimal::ZERO]), None);
     }
 }
