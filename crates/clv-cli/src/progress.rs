@@ -11,7 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Create it only when stderr is a terminal and the user did not ask for
 /// `--quiet`; the runner calls it from one thread at a time.
 pub struct Bars {
-    current: Mutex<Option<ProgressBar>>,
+    /// The bar of the current step, with the step's name.
+    current: Mutex<Option<(ProgressBar, String)>>,
 }
 
 impl Bars {
@@ -37,7 +38,7 @@ impl Progress for Bars {
         bar.set_message(step.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         if let Ok(mut current) = self.current.lock() {
-            if let Some(previous) = current.replace(bar) {
+            if let Some((previous, _)) = current.replace((bar, step.to_string())) {
                 previous.finish_and_clear();
             }
         }
@@ -45,15 +46,18 @@ impl Progress for Bars {
 
     fn advance(&self, done: u64) {
         if let Ok(current) = self.current.lock() {
-            if let Some(bar) = current.as_ref() {
+            if let Some((bar, step)) = current.as_ref() {
                 bar.set_position(done);
+                if bar.length().is_none() {
+                    bar.set_message(format!("{step}: {done}"));
+                }
             }
         }
     }
 
     fn finish(&self) {
         if let Ok(mut current) = self.current.lock() {
-            if let Some(bar) = current.take() {
+            if let Some((bar, _)) = current.take() {
                 bar.finish_and_clear();
             }
         }

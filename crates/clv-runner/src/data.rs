@@ -71,7 +71,7 @@ fn load_transactions(
     let mut builder = SummaryBuilder::new(row_margin);
     let mut purchase_days = repeat_days::PurchaseDays::default();
     let mut accepted = 0_u64;
-    progress.start("reading", None);
+    progress.start("reading rows", None);
     for transaction in &mut reader {
         let transaction = transaction?;
         purchase_days.add(&transaction);
