@@ -13,7 +13,7 @@ fn example(config: &str) -> Report {
     build_report(&clv_runner::run(&config).unwrap())
 }
 
-/// The CDNOW report, fitted once for all tests of this file.
+/// Returns the CDNOW report, fitted once for all tests of this file.
 fn cdnow() -> Report {
     static REPORT: OnceLock<Report> = OnceLock::new();
     REPORT.get_or_init(|| example("config/cdnow.toml")).clone()

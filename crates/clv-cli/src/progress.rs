@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Draws one spinner or bar per step of the run on stderr.
 ///
 /// Create it only when stderr is a terminal and the user did not ask for
-/// `--quiet`; the runner calls it from one thread at a time.
+/// `--quiet`. The runner calls it from one thread at a time.
 pub struct Bars {
     /// The bar of the current step, with the step's name.
     current: Mutex<Option<(ProgressBar, String)>>,

@@ -6,7 +6,7 @@
 /// Observer of a run's steps: reading, summarising, and each model's fit,
 /// prediction and diagnostics. Every method does nothing by default.
 pub trait Progress: Sync {
-    /// A step starts; `total` is its number of items when known in advance.
+    /// Marks the start of a step. `total` is its number of items when known in advance.
     fn start(&self, step: &str, total: Option<u64>) {
         let _ = (step, total);
     }
@@ -16,7 +16,7 @@ pub trait Progress: Sync {
         let _ = done;
     }
 
-    /// The current step ended.
+    /// Marks the end of the current step.
     fn finish(&self) {}
 }
 

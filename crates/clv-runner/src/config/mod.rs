@@ -92,9 +92,9 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Models to fit and compare, in config order.
     pub models: Vec<ConfiguredModel>,
-    /// Model whose value segments the report lists and segments.csv holds;
-    /// `None` when the config names none, and then the first model that
-    /// did not fail is used.
+    /// Model whose value segments the report lists and segments.csv holds.
+    /// `None` when the config names none, so the first model that did not
+    /// fail is used.
     pub primary: Option<String>,
 }
 

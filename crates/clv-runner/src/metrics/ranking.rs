@@ -1,5 +1,5 @@
-//! How well a model's ranking of customers orders their actual value:
-//! the gains (Lorenz) curve, normalised Gini and top-decile capture.
+//! Ranking measures of a model against the customers' actual value: the
+//! gains (Lorenz) curve, normalised Gini and top-decile capture.
 //!
 //! Customers are ranked by the model's score, highest first. A group of
 //! customers with the same score has no order, so within it the curve rises

@@ -1,9 +1,9 @@
 //! Inline SVG charts for report.html.
 //!
-//! The charts are written by hand rather than with a plotting crate: each is
-//! a few SVG paths and text elements that use the reader's own sans-serif
-//! font, so the file embeds no font, script or style sheet and opens with
-//! no network. Legends are HTML next to the SVG, so long model names never
+//! The charts are written by hand rather than with a plotting crate, because
+//! each is only a few SVG paths and text elements. The text uses the
+//! reader's own sans-serif font, so the file embeds no font, script or
+//! style sheet and opens with no network. Legends are HTML next to the SVG, so long model names never
 //! overlap the plot.
 
 use std::fmt::Write;
@@ -59,7 +59,7 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A step of 1, 2 or 5 times a power of ten giving about `count` ticks over `[0, max]`.
+/// Returns a step of 1, 2 or 5 times a power of ten giving about `count` ticks over `[0, max]`.
 fn nice_step(max: f64, count: f64) -> f64 {
     let raw = (max / count).max(f64::MIN_POSITIVE);
     let power = 10f64.powf(raw.log10().floor());
@@ -313,7 +313,7 @@ pub fn heat_map(
     out
 }
 
-/// A colour from white (0) to dark blue (1).
+/// Returns a colour from white (0) to dark blue (1).
 pub fn blue_scale(value: f64) -> String {
     let v = value.clamp(0.0, 1.0);
     let channel = |from: f64, to: f64| (from + (to - from) * v).round() as u8;
@@ -350,7 +350,8 @@ mod tests {
         let svg = line_chart("t", &lines, &Axes::default());
         assert_eq!(svg.matches("<path ").count(), 2);
         assert!(svg.contains("<title>b&lt;</title>"));
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.ends_with("</svg>"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Labels of the calibration frequency bins.
 pub const FREQUENCY_LABELS: [&str; 8] = ["0", "1", "2", "3", "4", "5", "6", "7+"];
 
-/// What every model is compared with: the customers' actual behaviour.
+/// Baseline of every model: the customers' actual behaviour.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CohortReport {
     /// First day of period 0 of the tracking chart: the earliest first purchase.
@@ -28,7 +28,7 @@ pub struct CohortReport {
 }
 
 /// One model's diagnostics. A field is `None` where the model's predictions
-/// do not define it; `undefined` says why, in the report's words.
+/// do not define it, and `undefined` gives the reason in the report's words.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosticsReport {
     /// Mean predicted holdout purchase days per calibration frequency bin.

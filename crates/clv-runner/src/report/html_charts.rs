@@ -127,6 +127,7 @@ fn tracking(report: &Report, models: &[Drawn<'_>], cumulate: bool) -> Option<Cha
         let values = if cumulate { cumulative(&values) } else { values };
         values.into_iter().enumerate().map(|(i, v)| (i as f64, v)).collect::<Vec<_>>()
     };
+
     let mut lines = Vec::new();
     if let Some(actual) = &cohort.tracking_actual {
         let values = actual.iter().map(|v| *v as f64).collect();
@@ -150,11 +151,13 @@ fn tracking(report: &Report, models: &[Drawn<'_>], cumulate: bool) -> Option<Cha
     if lines.is_empty() {
         return None;
     }
+
     let mut undefined =
         missing(report, models, |d| d.tracking_expected.is_some(), "no E[X(t)] of a new customer");
     if cohort.tracking_actual.is_none() {
         undefined.insert(0, "actual: a summary file has no purchase dates".to_string());
     }
+
     let unit = &report.data.time_unit;
     let spec = Axes {
         x_title: format!("{unit}s since {}", cohort.tracking_start),

@@ -44,7 +44,7 @@ pub struct Report {
     pub data: DataReport,
     pub settings: SettingsReport,
     pub models: Vec<ModelReport>,
-    /// What the customers did, binned as the diagnostics bin each model.
+    /// Actual behaviour of the customers, binned as each model's diagnostics are.
     #[serde(default)]
     pub cohort: Option<CohortReport>,
     /// The primary model's segments and top customers.

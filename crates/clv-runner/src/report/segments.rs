@@ -97,8 +97,8 @@ pub(crate) fn grid_report(predictions: &[Prediction], tier: &[usize]) -> Option<
     Some(cells)
 }
 
-/// The primary model: the configured one, or else the first model that did
-/// not fail. `None` when that model failed or every model did.
+/// Returns the primary model: the configured one, or else the first model
+/// that did not fail. `None` when that model failed or every model did.
 pub(crate) fn primary(output: &RunOutput) -> Option<(&str, &ModelResults)> {
     let run = match &output.primary {
         Some(name) => output.models.iter().find(|run| &run.name == name)?,
