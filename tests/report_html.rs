@@ -173,3 +173,45 @@ fn donations_html_without_dates() {
     assert!(html.contains("<title>Period transactions</title>"));
     assert_eq!(report.segments.as_ref().unwrap().model, "bg_bb");
 }
+
+#[test]
+fn failed_model_named_in_html() {
+    let mut report = cdnow();
+    let failed = &mut report.models[2];
+    failed.status = "failed".to_string();
+    failed.error = Some("cannot fit: the optimiser failed".to_string());
+    failed.params.clear();
+    failed.fit = None;
+    failed.spend_fit = None;
+    failed.metrics = None;
+    failed.diagnostics = None;
+
+    let html = render_html(&report).unwrap();
+    assert!(html.contains("failed: cannot fit: the optimiser failed"), "{html}");
+    assert!(html.contains("bg_nbd: the model failed"), "{html}");
+    assert!(!html.contains("<title>P(alive): bg_nbd</title>"));
+    assert_cells_match_json(&html, &report);
+}
+
+#[test]
+fn older_report_json_renders() {
+    // A report.json written before the diagnostics existed lacks these fields.
+    let mut json: Value = serde_json::from_str(&serde_json::to_string(&cdnow()).unwrap()).unwrap();
+    let root = json.as_object_mut().unwrap();
+    root.remove("cohort");
+    root.remove("segments");
+    for model in root["models"].as_array_mut().unwrap() {
+        let model = model.as_object_mut().unwrap();
+        model.remove("diagnostics");
+        let backtest = model["metrics"]["backtest"].as_object_mut().unwrap();
+        for key in ["msle", "bias", "gini_value", "top_decile_capture"] {
+            backtest.remove(key);
+        }
+    }
+
+    let report: Report = serde_json::from_value(json).unwrap();
+    assert_eq!(report.cohort, None);
+    let html = render_html(&report).unwrap();
+    assert!(html.contains("no model defines this chart"), "{html}");
+    assert_self_contained(&html);
+}

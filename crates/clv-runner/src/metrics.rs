@@ -58,9 +58,10 @@ pub struct Backtest {
     pub mae: f64,
     /// Root mean squared error of predicted vs actual holdout purchase days.
     pub rmse: f64,
-    /// Mean squared log error of purchase days, mean of (ln(1 + predicted) - ln(1 + actual))^2.
+    /// Mean squared log error of purchase days, mean of (ln(1 + predicted) - ln(1 + actual))^2;
+    /// `None` only in a report.json written before it was computed.
     #[serde(default)]
-    pub msle: f64,
+    pub msle: Option<f64>,
     /// Sum of predicted over sum of actual purchase days, less 1; `None`
     /// when no customer bought in the holdout.
     #[serde(default)]
@@ -108,7 +109,7 @@ pub fn backtest(
         customers: n,
         mae: absolute / count,
         rmse: (squared / count).sqrt(),
-        msle: squared_log / count,
+        msle: Some(squared_log / count),
         bias: (actual_total > 0.0).then(|| predicted_total / actual_total - 1.0),
         predicted_transactions: predicted_total,
         actual_transactions: actual_total,
@@ -222,7 +223,8 @@ mod tests {
         assert_eq!(result.spearman_value, Some(1.0));
         // By hand: ((ln 2 - ln 1)^2 + (ln 3 - ln 5)^2) / 2.
         let msle = ((2f64.ln()).powi(2) + (3f64.ln() - 5f64.ln()).powi(2)) / 2.0;
-        assert!((result.msle - msle).abs() < 1e-12, "{}", result.msle);
+        let computed = result.msle.unwrap();
+        assert!((computed - msle).abs() < 1e-12, "{computed}");
         assert_eq!(result.bias, Some(3.0 / 4.0 - 1.0));
         assert_eq!(result.gini_value, Some(1.0));
         // Top ceil(2 / 10) = 1 customer: the one worth 4 of 4.
@@ -236,6 +238,6 @@ mod tests {
         assert_eq!(result.gini_value, None);
         assert_eq!(result.top_decile_capture, None);
         // By hand: (ln 1.5)^2 / 2.
-        assert!((result.msle - 1.5f64.ln().powi(2) / 2.0).abs() < 1e-12);
+        assert!((result.msle.unwrap() - 1.5f64.ln().powi(2) / 2.0).abs() < 1e-12);
     }
 }

@@ -212,7 +212,7 @@ fn holdout_backtest(data: &DataSet, holdout: &[Prediction]) -> BacktestReport {
         customers: result.customers,
         mae: round4(result.mae),
         rmse: round4(result.rmse),
-        msle: round4(result.msle),
+        msle: result.msle.map(round4),
         bias: result.bias.map(round4),
         predicted_transactions: round4(result.predicted_transactions),
         actual_transactions: round4(result.actual_transactions),

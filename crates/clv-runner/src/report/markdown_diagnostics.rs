@@ -80,11 +80,11 @@ fn render_accuracy(out: &mut String, report: &Report) {
         };
         let _ = writeln!(
             out,
-            "| {} | {:.4} | {:.4} | {:.4} | {} | {} | {} | {} |",
+            "| {} | {:.4} | {:.4} | {} | {} | {} | {} | {} |",
             model.name,
             backtest.mae,
             backtest.rmse,
-            backtest.msle,
+            optional(backtest.msle),
             optional(backtest.bias),
             optional(backtest.spearman_value),
             optional(backtest.gini_value),
