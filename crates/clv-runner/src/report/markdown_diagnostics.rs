@@ -173,8 +173,10 @@ fn render_segments(out: &mut String, report: &Report, models: &[(&str, &Diagnost
     if let Some(lapsing) = &segments.high_value_lapsing {
         let _ = writeln!(
             out,
-            "\nHigh value, likely lapsing (top 10% by CLV, P(alive) < 0.3): {} customers, predicted CLV {}.",
-            lapsing.count, lapsing.total
+            "\nHigh value, likely lapsing (top 10% by CLV, P(alive) < 0.3): {} customer{}, predicted CLV {}.",
+            lapsing.count,
+            if lapsing.count == 1 { "" } else { "s" },
+            lapsing.total
         );
         if !lapsing.customers.is_empty() {
             out.push('\n');
