@@ -128,10 +128,9 @@ fn cdnow_html_draws_every_chart() {
         assert!(html.contains(&format!("<title>P(alive): {model}</title>")), "{model} heat map missing");
     }
     // The models without a population view are named where a chart leaves them out.
-    assert!(
-        html.contains("Not shown: historical: no E[X(t)] of a new customer; formula: no E[X(t)]"),
-        "{html}"
-    );
+    assert!(html.contains("Not shown: historical: no P(X(t) = x) of a new customer"), "{html}");
+    assert!(html.contains("historical before the calibration end: no E[X(t)] of a new customer"), "{html}");
+    assert!(html.contains("<title>historical (holdout)</title>"), "{html}");
     // One line per model and the actual line in the calibration chart: 6 paths.
     let start = html.find("<title>Calibration vs holdout</title>").unwrap();
     let chart = &html[start..start + html[start..].find("</svg>").unwrap()];
@@ -152,6 +151,19 @@ fn cdnow_tracking_adds_up_to_the_data() {
     assert_eq!(total, report.data.calibration_repeat_purchases + report.data.holdout_purchases);
     assert_eq!(cohort.period_actual.iter().sum::<u64>(), report.data.customers.modelled);
     assert_eq!(report.segments.as_ref().unwrap().model, "pareto_nbd");
+
+    // The calibration end, 1997-09-30, is the last day of period 38, so the
+    // holdout periods cover the holdout exactly: a model's holdout tracking
+    // adds up to its predicted holdout purchase days (to the rounding of 39
+    // values to 4 places, 39 * 5e-5).
+    for model in &report.models[..2] {
+        let diagnostics = model.diagnostics.as_ref().unwrap();
+        assert_eq!(diagnostics.tracking_expected, None, "{}", model.name);
+        let holdout: f64 = diagnostics.tracking_holdout_expected.as_ref().unwrap().iter().sum();
+        let predicted = model.metrics.as_ref().unwrap().backtest.as_ref().unwrap().predicted_transactions;
+        assert_eq!(diagnostics.tracking_holdout_expected.as_ref().unwrap().len(), 39, "{}", model.name);
+        assert!((holdout - predicted).abs() < 39.0 * 5e-5 + 1e-4, "{}: {holdout} vs {predicted}", model.name);
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod data;
 pub mod error;
+mod holdout_tracking;
 pub mod metrics;
 pub mod population;
 pub mod progress;

@@ -9,6 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::config::{Config, MarginSource};
 use crate::data::{self, DataSet};
 use crate::error::RunnerError;
+use crate::holdout_tracking::holdout_tracking;
 use crate::population::{FREQUENCY_BINS, TrackingGrid, expected_period_customers};
 use crate::progress::{NoProgress, Progress};
 
@@ -42,6 +43,10 @@ pub struct ModelResults {
     /// Expected cumulative repeat transactions of all customers through each
     /// period of the tracking grid; `None` for a model without E[X(t)].
     pub tracking_expected: Option<Vec<f64>>,
+    /// For a model without E[X(t)]: expected repeat transactions in each
+    /// holdout period of the tracking grid, from its conditional predictions;
+    /// `None` otherwise and without a holdout.
+    pub tracking_holdout: Option<Vec<f64>>,
     /// Expected customers per calibration frequency bin (0..6, 7+); `None`
     /// for a model without P(X(t) = x).
     pub period_expected: Option<[f64; FREQUENCY_BINS]>,
@@ -113,7 +118,11 @@ pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<Run
         progress.finish();
         let outcome = fitted.and_then(|fitted| {
             progress.start(&format!("predicting {}", configured.name), None);
-            let requests = Requests { clv: &clv_request, holdout: holdout_request.as_ref() };
+            let requests = Requests {
+                clv: &clv_request,
+                holdout: holdout_request.as_ref(),
+                calibration_end: split.calibration_end,
+            };
             let results = predict(fitted.as_ref(), customers, requests, tracking_grid.as_ref());
             progress.finish();
             results
@@ -141,6 +150,8 @@ pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<Run
 struct Requests<'a> {
     clv: &'a PredictionRequest,
     holdout: Option<&'a PredictionRequest>,
+    /// Last day of the calibration period, where holdout horizons start.
+    calibration_end: clv_core::Date,
 }
 
 fn predict(
@@ -149,7 +160,7 @@ fn predict(
     requests: Requests<'_>,
     tracking_grid: Option<&TrackingGrid>,
 ) -> Result<ModelResults, String> {
-    let Requests { clv: clv_request, holdout: holdout_request } = requests;
+    let Requests { clv: clv_request, holdout: holdout_request, .. } = requests;
     let clv = fitted.predict(customers, clv_request).map_err(|error| error.to_string())?;
     validate_predictions(customers, &clv)?;
     let holdout = match holdout_request {
@@ -161,6 +172,13 @@ fn predict(
         None => None,
     };
     let population_clv = fitted.population_clv(clv_request).map_err(|error| error.to_string())?;
+    let tracking_expected = tracking_grid.and_then(|grid| grid.expected_cumulative(customers, fitted));
+    let tracking_holdout = match (tracking_grid, holdout_request, &tracking_expected) {
+        (Some(grid), Some(request), None) => {
+            holdout_tracking(grid, requests.calibration_end, customers, request.unit, fitted)
+        }
+        _ => None,
+    };
 
     Ok(ModelResults {
         parameters: fitted.parameters(),
@@ -169,7 +187,8 @@ fn predict(
         population_clv,
         clv,
         holdout,
-        tracking_expected: tracking_grid.and_then(|grid| grid.expected_cumulative(customers, fitted)),
+        tracking_expected,
+        tracking_holdout,
         period_expected: expected_period_customers(customers, fitted),
     })
 }

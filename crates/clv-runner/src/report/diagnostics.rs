@@ -37,6 +37,11 @@ pub struct DiagnosticsReport {
     pub deciles: Option<Vec<DecileReport>>,
     /// Expected repeat purchase days per tracking period.
     pub tracking_expected: Option<Vec<f64>>,
+    /// For a model without E[X(t)]: expected repeat purchase days in each
+    /// holdout period (periods `calibration_periods..periods` of the
+    /// cohort), summed from its conditional predictions.
+    #[serde(default)]
+    pub tracking_holdout_expected: Option<Vec<f64>>,
     /// Expected customers per calibration frequency bin (0..6, 7+).
     pub period_expected: Option<Vec<f64>>,
     /// Gains curve at 5%, 10%, ..., 100% of the customers.

@@ -146,14 +146,33 @@ fn tracking(report: &Report, models: &[Drawn<'_>], cumulate: bool) -> Option<Cha
                 dashed: true,
                 points: series(expected.clone()),
             });
+        } else if let Some(points) = holdout_points(cohort, model.diagnostics, cumulate) {
+            lines.push(Line {
+                name: format!("{} (holdout)", model.name),
+                color: model.color.into(),
+                dashed: true,
+                points,
+            });
         }
     }
     if lines.is_empty() {
         return None;
     }
 
-    let mut undefined =
-        missing(report, models, |d| d.tracking_expected.is_some(), "no E[X(t)] of a new customer");
+    let mut undefined = missing(
+        report,
+        models,
+        |d| d.tracking_expected.is_some() || d.tracking_holdout_expected.is_some(),
+        "no E[X(t)] of a new customer",
+    );
+    undefined.extend(
+        models
+            .iter()
+            .filter(|m| {
+                m.diagnostics.tracking_expected.is_none() && m.diagnostics.tracking_holdout_expected.is_some()
+            })
+            .map(|m| format!("{} before the calibration end: no E[X(t)] of a new customer", m.name)),
+    );
     if cohort.tracking_actual.is_none() {
         undefined.insert(0, "actual: a summary file has no purchase dates".to_string());
     }
@@ -172,6 +191,26 @@ fn tracking(report: &Report, models: &[Drawn<'_>], cumulate: bool) -> Option<Cha
     };
     let title = if cumulate { "Cumulative repeat purchases" } else { "Repeat purchases per period" };
     Some(ChartView { svg: line_chart(title, &lines, &spec), legend: legend_of(&lines), undefined })
+}
+
+/// Points of a model's holdout-only tracking line. The cumulative line
+/// starts from the actual cumulative count at the calibration end, so it
+/// needs the actual series.
+fn holdout_points(
+    cohort: &super::diagnostics::CohortReport,
+    diagnostics: &DiagnosticsReport,
+    cumulate: bool,
+) -> Option<Vec<(f64, f64)>> {
+    let values = diagnostics.tracking_holdout_expected.as_ref()?;
+    let first = cohort.calibration_periods;
+    if !cumulate {
+        return Some(values.iter().enumerate().map(|(i, v)| ((first + i) as f64, *v)).collect());
+    }
+    let actual = cohort.tracking_actual.as_ref()?;
+    let start: f64 = actual[..first].iter().map(|v| *v as f64).sum();
+    let mut points = vec![((first - 1) as f64, start)];
+    points.extend(cumulative(values).into_iter().enumerate().map(|(i, v)| ((first + i) as f64, start + v)));
+    Some(points)
 }
 
 fn calibration(report: &Report, models: &[Drawn<'_>]) -> Option<ChartView> {

@@ -98,33 +98,28 @@ fn render_tracking(out: &mut String, report: &Report, models: &[(&str, &Diagnost
     let unit = &report.data.time_unit;
     let _ = write!(
         out,
-        "\n## Tracking\n\nCumulative repeat purchase days of all customers, {} {unit}s from {}; each \
-         model's expectation sums E[X(t)] over the customers from their own first purchase. \
-         report.json and report.html have every {unit}.\n\n",
-        cohort.periods, cohort.tracking_start
+        "\n## Tracking\n\nRepeat purchase days of all customers over {} {unit}s from {}, the first {} \
+         of them calibration periods. Each model's expectation sums E[X(t)] over the customers \
+         from their own first purchase. A model without E[X(t)] has only the holdout, summed \
+         from its predictions. report.json and report.html have every {unit}.\n\n",
+        cohort.periods, cohort.tracking_start, cohort.calibration_periods
     );
-    header(out, "series", &["end of calibration", "end of observation"]);
-    let at = |values: &[f64], periods: usize| values.iter().take(periods).sum::<f64>();
+    header(out, "series", &["calibration periods", "holdout periods", "all periods"]);
     let calibration = cohort.calibration_periods;
-    if let Some(actual) = &cohort.tracking_actual {
-        let actual: Vec<f64> = actual.iter().map(|v| *v as f64).collect();
-        let _ = writeln!(
-            out,
-            "| actual | {:.1} | {:.1} |",
-            at(&actual, calibration),
-            at(&actual, cohort.periods)
-        );
-    } else {
-        out.push_str("| actual | - | - |\n");
+    let row = |out: &mut String, name: &str, values: &[f64]| {
+        let before: f64 = values[..calibration].iter().sum();
+        let after: f64 = values[calibration..].iter().sum();
+        let _ = writeln!(out, "| {name} | {before:.1} | {after:.1} | {:.1} |", before + after);
+    };
+    match &cohort.tracking_actual {
+        Some(actual) => row(out, "actual", &actual.iter().map(|v| *v as f64).collect::<Vec<_>>()),
+        None => out.push_str("| actual | - | - | - |\n"),
     }
     for (name, diagnostics) in models {
         if let Some(expected) = &diagnostics.tracking_expected {
-            let _ = writeln!(
-                out,
-                "| {name} | {:.1} | {:.1} |",
-                at(expected, calibration),
-                at(expected, cohort.periods)
-            );
+            row(out, name, expected);
+        } else if let Some(holdout) = &diagnostics.tracking_holdout_expected {
+            let _ = writeln!(out, "| {name} | - | {:.1} | - |", holdout.iter().sum::<f64>());
         }
     }
 }

@@ -25,12 +25,18 @@ pub(crate) fn diagnostics_report(customers: &[CustomerSummary], results: &ModelR
 
     let tracking_expected = results.tracking_expected.as_ref().map(|cumulative| per_period(cumulative));
     let period_expected = results.period_expected.map(|bins| bins.iter().map(|x| round4(*x)).collect());
+    let tracking_holdout_expected =
+        results.tracking_holdout.as_ref().map(|values| values.iter().map(|x| round4(*x)).collect());
     if tracking_expected.is_none() || period_expected.is_none() {
-        undefined.push(
-            "tracking and period transactions: the model defines no expected transactions of a new \
+        let tracking = if tracking_holdout_expected.is_some() {
+            "tracking over the calibration period (its holdout part sums the model's own predictions)"
+        } else {
+            "tracking"
+        };
+        undefined.push(format!(
+            "{tracking} and period transactions: the model defines no expected transactions of a new \
              customer, E[X(t)] and P(X(t) = x)"
-                .to_string(),
-        );
+        ));
     }
     let p_alive_grid = p_alive_grid(customers, &results.clv);
     let value_alive_grid = grid_report(&results.clv, &tier);
@@ -49,6 +55,7 @@ pub(crate) fn diagnostics_report(customers: &[CustomerSummary], results: &ModelR
         }),
         deciles: holdout.map(|predictions| deciles(customers, predictions)),
         tracking_expected,
+        tracking_holdout_expected,
         period_expected,
         lorenz: lorenz(customers, results),
         clv_histogram: histogram(&values),
