@@ -44,8 +44,8 @@ pub struct ModelResults {
     /// period of the tracking grid; `None` for a model without E[X(t)].
     pub tracking_expected: Option<Vec<f64>>,
     /// For a model without E[X(t)]: expected repeat transactions in each
-    /// holdout period of the tracking grid, from its conditional predictions;
-    /// `None` otherwise and without a holdout.
+    /// holdout period of the tracking grid, from its conditional predictions.
+    /// `None` for other models and without a holdout.
     pub tracking_holdout: Option<Vec<f64>>,
     /// Expected customers per calibration frequency bin (0..6, 7+); `None`
     /// for a model without P(X(t) = x).
@@ -145,7 +145,7 @@ pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<Run
     })
 }
 
-/// The two prediction requests of a run.
+/// The prediction requests of a run and the day the holdout starts after.
 #[derive(Clone, Copy)]
 struct Requests<'a> {
     clv: &'a PredictionRequest,

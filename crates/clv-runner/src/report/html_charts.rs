@@ -69,7 +69,7 @@ fn legend_of(lines: &[Line]) -> Vec<LegendItem> {
         .collect()
 }
 
-/// Names of the models without `part`, each with `reason`, plus the failed models.
+/// Lists the models for which `has` is false, each with `reason`, then the failed models.
 fn missing(
     report: &Report,
     models: &[Drawn<'_>],
