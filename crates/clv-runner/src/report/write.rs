@@ -26,7 +26,12 @@ pub fn write_reports(output: &RunOutput, report: &Report, dir: &Path) -> Result<
     let predictions_csv = dir.join("predictions.csv");
     write_predictions(output, &predictions_csv)?;
     let segments_path = dir.join("segments.csv");
-    let segments_csv = write_segments(output, &segments_path)?.then_some(segments_path);
+    let segments_csv = write_segments(output, &segments_path)?.then_some(segments_path.clone());
+    if segments_csv.is_none() && segments_path.exists() {
+        // A segments.csv of an earlier run would not match this run's report.
+        std::fs::remove_file(&segments_path)
+            .map_err(|error| RunnerError::Write { path: segments_path.clone(), error })?;
+    }
 
     let (report_md, report_json, report_html) = write_rendered(report, dir)?;
     log::info!("wrote reports to {}", dir.display());
