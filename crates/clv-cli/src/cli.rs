@@ -16,11 +16,12 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Print nothing but errors.
+    /// Print nothing but errors, and draw no progress bars.
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Log progress to stderr (-v steps, -vv details).
+    /// Log progress to stderr instead of drawing bars (-v steps and fit
+    /// iterations, -vv details).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -28,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fit every model of CONFIG, print the comparison and write predictions.csv,
-    /// report.md and report.json.
+    /// segments.csv, report.md, report.json and report.html.
     ///
     /// Durations (horizon, recency, T) are in the config's period.time_unit;
     /// money is in the currency of the amount column.
@@ -63,5 +64,12 @@ pub enum Command {
         /// Run config (TOML) whose plugin models to load and list.
         #[arg(long, value_name = "CONFIG")]
         config: Option<PathBuf>,
+    },
+
+    /// Render report.md, report.json and report.html again from RUN_DIR's
+    /// report.json, without reading the data or refitting.
+    Report {
+        /// Output folder of a previous `clv run`, holding its report.json.
+        run_dir: PathBuf,
     },
 }

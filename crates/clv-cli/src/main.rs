@@ -2,14 +2,18 @@
 
 mod cli;
 mod models;
+mod progress;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use clv_runner::{Config, build_report, render_table, write_reports, write_summaries};
+use clv_runner::{
+    Config, NoProgress, Progress, build_report, read_report, render_table, rewrite_reports, write_reports,
+    write_summaries,
+};
 
 use cli::{Cli, Command};
 
@@ -26,7 +30,9 @@ fn main() -> ExitCode {
     };
     env_logger::Builder::new().filter_level(level).format_timestamp(None).init();
 
-    match execute(cli.command, cli.quiet) {
+    // Bars would interleave with log lines, so -v turns them off too.
+    let draw_bars = !cli.quiet && cli.verbose == 0 && std::io::stderr().is_terminal();
+    match execute(cli.command, cli.quiet, draw_bars) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -35,18 +41,30 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
+fn execute(command: Command, quiet: bool, draw_bars: bool) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { config, out } => run(&config, out.as_deref(), quiet),
+        Command::Run { config, out } => {
+            let progress: Box<dyn Progress> =
+                if draw_bars { Box::new(progress::Bars::new()) } else { Box::new(NoProgress) };
+            run(&config, out.as_deref(), quiet, progress.as_ref())
+        }
+        Command::Report { run_dir } => rerender(&run_dir, quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),
         Command::Models { config } => models::list(config.as_deref()),
     }
 }
 
-fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<ExitCode> {
+fn run(
+    config_path: &Path,
+    out: Option<&Path>,
+    quiet: bool,
+    progress: &dyn Progress,
+) -> anyhow::Result<ExitCode> {
     let config = load_config(config_path)?;
-    let output = clv_runner::run(&config)?;
+    let output = clv_runner::run_with_progress(&config, progress)?;
+    progress.start("building the report", None);
     let report = build_report(&output);
+    progress.finish();
     let dir = out.unwrap_or(&config.output_dir);
     let files = write_reports(&output, &report, dir)
         .with_context(|| format!("failed to write the reports of {}", config_path.display()))?;
@@ -54,13 +72,15 @@ fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<Ex
     if !quiet {
         println!("{}", render_table(&report));
         let models = report.models.len();
+        let mut written =
+            vec![&files.report_html, &files.report_md, &files.report_json, &files.predictions_csv];
+        written.extend(files.segments_csv.as_ref());
+        let written: Vec<String> = written.iter().map(|path| path.display().to_string()).collect();
         println!(
-            "{} customers, {models} model{}. Reports: {}, {}, {}",
+            "{} customers, {models} model{}. Reports: {}",
             report.data.customers.modelled,
             if models == 1 { "" } else { "s" },
-            files.report_md.display(),
-            files.report_json.display(),
-            files.predictions_csv.display()
+            written.join(", ")
         );
     }
     for model in output.models.iter().filter(|m| m.outcome.is_err()) {
@@ -69,6 +89,16 @@ fn run(config_path: &Path, out: Option<&Path>, quiet: bool) -> anyhow::Result<Ex
         }
     }
     if output.any_model_failed() { Ok(ExitCode::from(EXIT_MODEL_FAILED)) } else { Ok(ExitCode::SUCCESS) }
+}
+
+fn rerender(run_dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
+    let report = read_report(run_dir)?;
+    let (markdown, json, html) = rewrite_reports(&report, run_dir)
+        .with_context(|| format!("failed to render the reports of {}", run_dir.display()))?;
+    if !quiet {
+        println!("Reports: {}, {}, {}", html.display(), markdown.display(), json.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn summarize(config_path: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {

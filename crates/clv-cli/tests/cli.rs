@@ -108,9 +108,56 @@ fn run_writes_reports_and_prints_table() {
     assert!(stdout.contains("historical"), "{stdout}");
     assert!(stdout.contains("formula"), "{stdout}");
     assert!(stdout.contains("CLV total"), "{stdout}");
-    for file in ["predictions.csv", "report.md", "report.json"] {
+    for file in ["predictions.csv", "segments.csv", "report.md", "report.json", "report.html"] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }
+    assert!(stdout.contains("report.html"), "{stdout}");
+}
+
+#[test]
+fn report_rerenders_from_json() {
+    let dir = scratch("rerender");
+    let run = clv(&["run", "config/cdnow.toml", "--out", dir.to_str().unwrap(), "--quiet"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let written: Vec<String> = ["report.md", "report.json", "report.html"]
+        .map(|file| std::fs::read_to_string(dir.join(file)).unwrap())
+        .into();
+    for file in ["report.md", "report.html"] {
+        std::fs::remove_file(dir.join(file)).unwrap();
+    }
+
+    let output = clv(&["report", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("report.html"), "{}", text(&output.stdout));
+    for (file, before) in ["report.md", "report.json", "report.html"].iter().zip(&written) {
+        assert_eq!(&std::fs::read_to_string(dir.join(file)).unwrap(), before, "{file} differs");
+    }
+}
+
+#[test]
+fn report_without_json_names_the_file() {
+    let dir = scratch("rerender_missing");
+    let output = clv(&["report", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("report.json"), "{stderr}");
+    assert!(stderr.contains("cannot read report"), "{stderr}");
+}
+
+#[test]
+fn segments_csv_has_tier_and_cell() {
+    let dir = scratch("segments");
+    let output = clv(&["run", "config/cdnow.toml", "--out", dir.to_str().unwrap(), "--quiet"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let segments = std::fs::read_to_string(dir.join("segments.csv")).unwrap();
+    let mut lines = segments.lines();
+    assert_eq!(lines.next(), Some("customer_id,model,clv,tier,p_alive,band,cell"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2357);
+    // 2357 customers: the top 1% is ceil(23.57) = 24 of them.
+    assert_eq!(rows.iter().filter(|row| row.contains(",top 1%,")).count(), 24);
+    assert!(rows.iter().all(|row| row.contains(",pareto_nbd,")), "{}", rows[0]);
+    assert!(rows.iter().any(|row| row.ends_with("top 1% / active")), "{segments}");
 }
 
 #[test]

@@ -159,6 +159,24 @@ pub trait FittedModel: Send + Sync {
         None
     }
 
+    /// Expected repeat transactions of a newly acquired customer over
+    /// `(0, t]`, E[X(t)], with `t` in the time unit of the fit. The report
+    /// sums it over customers, each from their own first purchase, for the
+    /// tracking chart. The default returns `None`, for models without it.
+    fn expected_repeat_transactions(&self, t: f64) -> Option<f64> {
+        let _ = t;
+        None
+    }
+
+    /// Probability that a newly acquired customer makes exactly `x` repeat
+    /// transactions in `(0, t]`, P(X(t) = x), with `t` in the time unit of the
+    /// fit. The report uses it for the period transactions chart. The default
+    /// returns `None`, for models without it.
+    fn probability_of_repeat_transactions(&self, x: u64, t: f64) -> Option<f64> {
+        let _ = (x, t);
+        None
+    }
+
     /// CLV of the average customer, for models that define one. The default
     /// returns `None`.
     fn population_clv(&self, request: &PredictionRequest) -> Result<Option<Decimal>, ModelError> {

@@ -1,13 +1,17 @@
 //! Loads the data file of a config into customer summaries.
 
-use clv_core::{Decimal, Summaries, SummaryBuilder};
+use std::collections::BTreeMap;
+
+use clv_core::{Date, Decimal, Summaries, SummaryBuilder};
 use clv_ingest::{IngestReport, SourceSpec, SummaryReader, SummarySpec, TransactionReader};
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::{Config, MarginSource, Source};
 use crate::error::RunnerError;
+use crate::progress::{NoProgress, Progress, ROWS_PER_UPDATE};
 
 mod from_summaries;
+mod repeat_days;
 
 /// The summaries of a run and how the rows that produced them were accounted for.
 #[derive(Clone, Debug)]
@@ -18,14 +22,29 @@ pub struct DataSet {
     pub summaries: Summaries,
     /// Gross margin given to the models, in (0, 1].
     pub margin: Decimal,
+    /// Repeat purchase days of the modelled customers per calendar day,
+    /// through the observation end; `None` for a summary file, which has no dates.
+    pub repeat_days: Option<BTreeMap<Date, u64>>,
 }
 
 /// Reads the config's data file and builds the summaries.
 pub fn load(config: &Config) -> Result<DataSet, RunnerError> {
+    load_with_progress(config, &NoProgress)
+}
+
+/// Reads the config's data file and builds the summaries, reporting the
+/// rows read to `progress`.
+pub fn load_with_progress(config: &Config, progress: &dyn Progress) -> Result<DataSet, RunnerError> {
     log::info!("reading {}", config.source.path().display());
-    let (ingest, summaries) = match &config.source {
-        Source::Transactions(spec) => load_transactions(spec, config)?,
-        Source::Summaries(spec) => load_summaries(spec, config)?,
+    let (ingest, summaries, repeat_days) = match &config.source {
+        Source::Transactions(spec) => {
+            let (ingest, summaries, repeat_days) = load_transactions(spec, config, progress)?;
+            (ingest, summaries, Some(repeat_days))
+        }
+        Source::Summaries(spec) => {
+            let (ingest, summaries) = load_summaries(spec, config)?;
+            (ingest, summaries, None)
+        }
     };
     log::info!("read {} rows, accepted {}", ingest.rows_read, ingest.rows_accepted);
 
@@ -33,10 +52,14 @@ pub fn load(config: &Config) -> Result<DataSet, RunnerError> {
         MarginSource::Configured(margin) => margin,
         MarginSource::CostColumn => margin_from_cost(&summaries, config)?,
     };
-    Ok(DataSet { ingest, summaries, margin })
+    Ok(DataSet { ingest, summaries, margin, repeat_days })
 }
 
-fn load_transactions(spec: &SourceSpec, config: &Config) -> Result<(IngestReport, Summaries), RunnerError> {
+fn load_transactions(
+    spec: &SourceSpec,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(IngestReport, Summaries, BTreeMap<Date, u64>), RunnerError> {
     let row_margin = match config.margin {
         MarginSource::Configured(margin) => margin,
         // Every row has a cost here, because the reader rejects a missing cost.
@@ -46,13 +69,27 @@ fn load_transactions(spec: &SourceSpec, config: &Config) -> Result<(IngestReport
 
     let mut reader = TransactionReader::open(spec)?;
     let mut builder = SummaryBuilder::new(row_margin);
+    let mut purchase_days = repeat_days::PurchaseDays::default();
+    let mut accepted = 0_u64;
+    progress.start("reading rows", None);
     for transaction in &mut reader {
-        builder.add(transaction?).map_err(summary_error)?;
+        let transaction = transaction?;
+        purchase_days.add(&transaction);
+        builder.add(transaction).map_err(summary_error)?;
+        accepted += 1;
+        if accepted % ROWS_PER_UPDATE == 0 {
+            progress.advance(accepted);
+        }
     }
+    progress.finish();
     let ingest = reader.into_report();
+
+    progress.start("summarising", None);
     let summaries =
         builder.build(config.unit, config.calibration_end, config.observation_end).map_err(summary_error)?;
-    Ok((ingest, summaries))
+    let repeat_days = purchase_days.repeat_days(&summaries);
+    progress.finish();
+    Ok((ingest, summaries, repeat_days))
 }
 
 fn load_summaries(spec: &SummarySpec, config: &Config) -> Result<(IngestReport, Summaries), RunnerError> {

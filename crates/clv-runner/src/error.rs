@@ -29,4 +29,7 @@ pub enum RunnerError {
     Write { path: PathBuf, error: std::io::Error },
     #[error("cannot write {}: {message}", path.display())]
     Render { path: PathBuf, message: String },
+    /// A previous run's report.json is missing or unreadable.
+    #[error("cannot read report {}: {message}", path.display())]
+    ReportRead { path: PathBuf, message: String },
 }

@@ -10,8 +10,11 @@
 pub mod config;
 pub mod data;
 pub mod error;
+mod holdout_tracking;
 pub mod metrics;
 pub mod plugin;
+pub mod population;
+pub mod progress;
 pub mod registry;
 pub mod report;
 pub mod run;
@@ -19,7 +22,9 @@ pub mod run;
 pub use config::Config;
 pub use data::{DataSet, load as load_data};
 pub use error::RunnerError;
+pub use progress::{NoProgress, Progress};
 pub use report::{
-    Report, ReportFiles, build_report, render_markdown, render_table, write_reports, write_summaries,
+    Report, ReportFiles, build_report, read_report, render_html, render_markdown, render_table,
+    rewrite_reports, write_reports, write_summaries,
 };
-pub use run::{ModelResults, ModelRun, RunOutput, run};
+pub use run::{ModelResults, ModelRun, RunOutput, run, run_with_progress};

@@ -1,7 +1,11 @@
 //! Comparison metrics: the distribution of predicted CLV and the holdout backtest.
 
+mod ranking;
+
 use clv_core::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+pub use ranking::{gains_curve, normalised_gini, sample_curve, top_decile_capture};
 
 /// Summary of the predicted CLV over all customers, in money.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -46,7 +50,7 @@ fn ratio(numerator: Decimal, denominator: Decimal) -> Option<f64> {
 }
 
 /// Accuracy of a model's holdout predictions against what customers did.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
     /// Customers compared.
     pub customers: usize,
@@ -54,6 +58,14 @@ pub struct Backtest {
     pub mae: f64,
     /// Root mean squared error of predicted vs actual holdout purchase days.
     pub rmse: f64,
+    /// Mean squared log error of purchase days, mean of (ln(1 + predicted) - ln(1 + actual))^2;
+    /// `None` only in a report.json written before it was computed.
+    #[serde(default)]
+    pub msle: Option<f64>,
+    /// Sum of predicted over sum of actual purchase days, less 1; `None`
+    /// when no customer bought in the holdout.
+    #[serde(default)]
+    pub bias: Option<f64>,
     /// Sum of predicted holdout purchase days.
     pub predicted_transactions: f64,
     /// Sum of actual holdout purchase days.
@@ -61,6 +73,14 @@ pub struct Backtest {
     /// Spearman rank correlation of predicted vs actual holdout revenue;
     /// `None` when either side is constant, so no ranking exists.
     pub spearman_value: Option<f64>,
+    /// Normalised Gini of the ranking by predicted holdout revenue against
+    /// actual holdout revenue; `None` when all actual revenue is equal.
+    #[serde(default)]
+    pub gini_value: Option<f64>,
+    /// Share of actual holdout revenue held by the top 10% of customers by
+    /// predicted holdout revenue; `None` without positive actual revenue.
+    #[serde(default)]
+    pub top_decile_capture: Option<f64>,
 }
 
 /// Compares predicted with actual holdout transactions and values, customer by customer.
@@ -75,19 +95,27 @@ pub fn backtest(
     let n = predicted_transactions.len();
     let mut absolute = 0.0;
     let mut squared = 0.0;
+    let mut squared_log = 0.0;
     for (predicted, actual) in predicted_transactions.iter().zip(actual_transactions) {
         absolute += (predicted - actual).abs();
         squared += (predicted - actual).powi(2);
+        squared_log += (predicted.ln_1p() - actual.ln_1p()).powi(2);
     }
     let count = n.max(1) as f64;
+    let predicted_total: f64 = predicted_transactions.iter().sum();
+    let actual_total: f64 = actual_transactions.iter().sum();
 
     Backtest {
         customers: n,
         mae: absolute / count,
         rmse: (squared / count).sqrt(),
-        predicted_transactions: predicted_transactions.iter().sum(),
-        actual_transactions: actual_transactions.iter().sum(),
+        msle: Some(squared_log / count),
+        bias: (actual_total > 0.0).then(|| predicted_total / actual_total - 1.0),
+        predicted_transactions: predicted_total,
+        actual_transactions: actual_total,
         spearman_value: spearman(predicted_value, actual_value),
+        gini_value: normalised_gini(predicted_value, actual_value),
+        top_decile_capture: top_decile_capture(predicted_value, actual_value),
     }
 }
 
@@ -193,5 +221,23 @@ mod tests {
         assert_eq!(result.predicted_transactions, 3.0);
         assert_eq!(result.actual_transactions, 4.0);
         assert_eq!(result.spearman_value, Some(1.0));
+        // By hand: ((ln 2 - ln 1)^2 + (ln 3 - ln 5)^2) / 2.
+        let msle = ((2f64.ln()).powi(2) + (3f64.ln() - 5f64.ln()).powi(2)) / 2.0;
+        let computed = result.msle.unwrap();
+        assert!((computed - msle).abs() < 1e-12, "{computed}");
+        assert_eq!(result.bias, Some(3.0 / 4.0 - 1.0));
+        assert_eq!(result.gini_value, Some(1.0));
+        // Top ceil(2 / 10) = 1 customer: the one worth 4 of 4.
+        assert_eq!(result.top_decile_capture, Some(1.0));
+    }
+
+    #[test]
+    fn backtest_without_holdout_purchases() {
+        let result = backtest(&[0.5, 0.0], &[0.0, 0.0], &[1.0, 0.0], &[0.0, 0.0]);
+        assert_eq!(result.bias, None);
+        assert_eq!(result.gini_value, None);
+        assert_eq!(result.top_decile_capture, None);
+        // By hand: (ln 1.5)^2 / 2.
+        assert!((result.msle.unwrap() - 1.5f64.ln().powi(2) / 2.0).abs() < 1e-12);
     }
 }

@@ -9,6 +9,9 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::config::{Config, MarginSource};
 use crate::data::{self, DataSet};
 use crate::error::RunnerError;
+use crate::holdout_tracking::holdout_tracking;
+use crate::population::{FREQUENCY_BINS, TrackingGrid, expected_period_customers};
+use crate::progress::{NoProgress, Progress};
 
 /// Outcome of one model: its results, or the reason it failed.
 #[derive(Clone, Debug)]
@@ -37,6 +40,16 @@ pub struct ModelResults {
     /// One prediction per customer over the holdout period, undiscounted and at
     /// margin 1, so `clv` is predicted holdout revenue; `None` without a holdout.
     pub holdout: Option<Vec<Prediction>>,
+    /// Expected cumulative repeat transactions of all customers through each
+    /// period of the tracking grid; `None` for a model without E[X(t)].
+    pub tracking_expected: Option<Vec<f64>>,
+    /// For a model without E[X(t)]: expected repeat transactions in each
+    /// holdout period of the tracking grid, from its conditional predictions.
+    /// `None` for other models and without a holdout.
+    pub tracking_holdout: Option<Vec<f64>>,
+    /// Expected customers per calibration frequency bin (0..6, 7+); `None`
+    /// for a model without P(X(t) = x).
+    pub period_expected: Option<[f64; FREQUENCY_BINS]>,
 }
 
 /// Everything a run produced, ready for the reports.
@@ -52,6 +65,10 @@ pub struct RunOutput {
     pub margin_source: MarginSource,
     /// One entry per configured model, in config order.
     pub models: Vec<ModelRun>,
+    /// Name of the model whose segments the report lists and segments.csv holds.
+    pub primary: Option<String>,
+    /// Periods of the tracking chart; `None` without customers.
+    pub tracking_grid: Option<TrackingGrid>,
 }
 
 impl RunOutput {
@@ -63,6 +80,11 @@ impl RunOutput {
 
 /// Reads the data, then fits and predicts with every model of the config.
 pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
+    run_with_progress(config, &NoProgress)
+}
+
+/// Runs as [`run`] does, reporting each step to `progress`.
+pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<RunOutput, RunnerError> {
     if config.models.is_empty() {
         return Err(RunnerError::Config {
             path: config.path.clone(),
@@ -72,8 +94,11 @@ pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
             ),
         });
     }
-    let data = data::load(config)?;
+    let data = data::load_with_progress(config, progress)?;
     let customers = &data.summaries.customers;
+    let split = data.summaries.split;
+    let tracking_grid =
+        TrackingGrid::new(customers, config.unit.days(), split.calibration_end, split.observation_end);
     let margin = data.margin.to_f64().unwrap_or(1.0);
     let clv_request =
         PredictionRequest { horizon: config.horizon, unit: config.unit, discount: config.discount(), margin };
@@ -88,10 +113,20 @@ pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
     for configured in &config.models {
         log::info!("fitting model {} ({})", configured.name, configured.kind);
         let fit_data = FitData { customers, unit: config.unit };
-        let outcome =
-            configured.model.fit(&fit_data).map_err(|error| error.to_string()).and_then(|fitted| {
-                predict(fitted.as_ref(), customers, &clv_request, holdout_request.as_ref())
-            });
+        progress.start(&format!("fitting {}", configured.name), None);
+        let fitted = configured.model.fit(&fit_data).map_err(|error| error.to_string());
+        progress.finish();
+        let outcome = fitted.and_then(|fitted| {
+            progress.start(&format!("predicting {}", configured.name), None);
+            let requests = Requests {
+                clv: &clv_request,
+                holdout: holdout_request.as_ref(),
+                calibration_end: split.calibration_end,
+            };
+            let results = predict(fitted.as_ref(), customers, requests, tracking_grid.as_ref());
+            progress.finish();
+            results
+        });
         if let Err(reason) = &outcome {
             // The failure is in the report; the caller decides how to show it.
             log::info!("model {} ({}) failed: {reason}", configured.name, configured.kind);
@@ -105,15 +140,27 @@ pub fn run(config: &Config) -> Result<RunOutput, RunnerError> {
         annual_discount_rate: config.annual_discount_rate,
         margin_source: config.margin,
         models,
+        primary: config.primary.clone(),
+        tracking_grid,
     })
+}
+
+/// The prediction requests of a run and the day the holdout starts after.
+#[derive(Clone, Copy)]
+struct Requests<'a> {
+    clv: &'a PredictionRequest,
+    holdout: Option<&'a PredictionRequest>,
+    /// Last day of the calibration period, where holdout horizons start.
+    calibration_end: clv_core::Date,
 }
 
 fn predict(
     fitted: &dyn FittedModel,
     customers: &[CustomerSummary],
-    clv_request: &PredictionRequest,
-    holdout_request: Option<&PredictionRequest>,
+    requests: Requests<'_>,
+    tracking_grid: Option<&TrackingGrid>,
 ) -> Result<ModelResults, String> {
+    let Requests { clv: clv_request, holdout: holdout_request, .. } = requests;
     let clv = fitted.predict(customers, clv_request).map_err(|error| error.to_string())?;
     validate_predictions(customers, &clv)?;
     let holdout = match holdout_request {
@@ -125,6 +172,13 @@ fn predict(
         None => None,
     };
     let population_clv = fitted.population_clv(clv_request).map_err(|error| error.to_string())?;
+    let tracking_expected = tracking_grid.and_then(|grid| grid.expected_cumulative(customers, fitted));
+    let tracking_holdout = match (tracking_grid, holdout_request, &tracking_expected) {
+        (Some(grid), Some(request), None) => {
+            holdout_tracking(grid, requests.calibration_end, customers, request.unit, fitted)
+        }
+        _ => None,
+    };
 
     Ok(ModelResults {
         parameters: fitted.parameters(),
@@ -133,6 +187,9 @@ fn predict(
         population_clv,
         clv,
         holdout,
+        tracking_expected,
+        tracking_holdout,
+        period_expected: expected_period_customers(customers, fitted),
     })
 }
 

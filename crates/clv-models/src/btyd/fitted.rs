@@ -147,6 +147,19 @@ impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
         self.spend.fit_statistics()
     }
 
+    fn expected_repeat_transactions(&self, t: f64) -> Option<f64> {
+        let expected = self.process.expected_transactions(t);
+        (expected.is_finite() && expected >= 0.0).then_some(expected)
+    }
+
+    fn probability_of_repeat_transactions(&self, x: u64, t: f64) -> Option<f64> {
+        // More repeat transactions than u32 holds have probability 0 at any
+        // horizon the report asks about.
+        let Ok(x) = u32::try_from(x) else { return Some(0.0) };
+        let probability = self.process.probability_of_transactions(x, t);
+        (0.0..=1.0).contains(&probability).then_some(probability)
+    }
+
     fn population_clv(&self, request: &PredictionRequest) -> Result<Option<clv_core::Decimal>, ModelError> {
         self.check_unit(request)?;
         let value = match &self.spend {

@@ -84,3 +84,6 @@ pub fn fit_transaction_model<P: TransactionProcess>(
     let process = build(&mle.params);
     Ok(FittedTransactionModel::new(process, mle, data.customers.len(), data.unit, spend))
 }
+
+#[cfg(test)]
+mod population_tests;

@@ -15,6 +15,7 @@
 
 mod covariance;
 mod hessian;
+mod iteration_log;
 mod limits;
 mod line_search;
 mod objective;

@@ -1,10 +1,12 @@
 //! One optimiser run from one start: L-BFGS over log-parameters, with a
 //! Nelder-Mead polish when L-BFGS stops without converging.
 
+use argmin::core::observers::ObserverMode;
 use argmin::core::{Executor, State, TerminationReason};
 use argmin::solver::neldermead::NelderMead;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::iteration_log::IterationLog;
 use super::line_search::FiniteStepLineSearch;
 use super::objective::{LogObjective, Point, RunRecord};
 use super::{FitError, LogLikelihood};
@@ -111,6 +113,7 @@ fn run_lbfgs(
         .map_err(|error| FitError::Optimiser(format!("invalid L-BFGS settings: {error}")))?;
     let result = Executor::new(LogObjective::new(likelihood, scale, record), solver)
         .configure(|state| state.param(theta).max_iters(max_iterations))
+        .add_observer(IterationLog { solver: "L-BFGS", scale }, ObserverMode::Always)
         .run();
 
     Ok(match result {
@@ -135,6 +138,7 @@ fn polish(likelihood: &dyn LogLikelihood, scale: f64, record: &RunRecord) -> Res
         .map_err(|error| FitError::Optimiser(format!("invalid Nelder-Mead settings: {error}")))?;
     let result = Executor::new(LogObjective::new(likelihood, scale, record), solver)
         .configure(|state| state.max_iters(MAX_ITERATIONS))
+        .add_observer(IterationLog { solver: "Nelder-Mead", scale }, ObserverMode::Always)
         .run();
 
     let (iterations, reason) = match result {

@@ -95,6 +95,10 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Models to fit and compare, in config order.
     pub models: Vec<ConfiguredModel>,
+    /// Model whose value segments the report lists and segments.csv holds.
+    /// `None` when the config names none, so the first model that did not
+    /// fail is used.
+    pub primary: Option<String>,
 }
 
 impl Config {
@@ -168,9 +172,21 @@ impl Config {
             (None, false) => MarginSource::Configured(Decimal::ONE),
         };
 
-        let output_dir =
-            join_lexically(base, &raw.output.map(|o| o.dir).unwrap_or_else(|| PathBuf::from("out")));
+        let (output_dir, primary) = match raw.output {
+            Some(output) => (output.dir, output.primary),
+            None => (PathBuf::from("out"), None),
+        };
+        let output_dir = join_lexically(base, &output_dir);
         let models = build_models(raw.models, base).map_err(invalid)?;
+        if let Some(primary) = &primary {
+            if !models.iter().any(|model| &model.name == primary) {
+                let names: Vec<&str> = models.iter().map(|model| model.name.as_str()).collect();
+                return Err(invalid(format!(
+                    "output.primary {primary:?} names no model: use one of the [[models]] names ({})",
+                    names.join(", ")
+                )));
+            }
+        }
 
         let observation_end = match &source {
             Source::Summaries(_) => None,
@@ -187,6 +203,7 @@ impl Config {
             margin,
             output_dir,
             models,
+            primary,
         })
     }
 

@@ -107,7 +107,14 @@ pub(super) struct ValueSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OutputSection {
+    #[serde(default = "default_output_dir")]
     pub dir: PathBuf,
+    /// Name of the model whose value segments the report lists and segments.csv holds.
+    pub primary: Option<String>,
+}
+
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("out")
 }
 
 /// A calendar date written as a TOML date (`1997-09-30`) or a string (`"1997-09-30"`).

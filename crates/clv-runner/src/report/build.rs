@@ -4,6 +4,9 @@ use clv_core::{Decimal, Discount, FitStatistics, Prediction};
 use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::cohort::cohort_report;
+use super::model_diagnostics::diagnostics_report;
+use super::segments::segments_report;
 use super::{
     BacktestReport, ClvReport, DataReport, FitReport, MetricsReport, ModelReport, ParamReport,
     RejectionReport, Report, SCHEMA_VERSION, SettingsReport, accounting,
@@ -61,6 +64,7 @@ pub fn build_report(output: &RunOutput) -> Report {
                     fit,
                     spend_fit,
                     metrics: Some(metrics_report(&output.data, results)),
+                    diagnostics: Some(diagnostics_report(&output.data.summaries.customers, results)),
                 }
             }
             Err(reason) => ModelReport {
@@ -72,11 +76,19 @@ pub fn build_report(output: &RunOutput) -> Report {
                 fit: None,
                 spend_fit: None,
                 metrics: None,
+                diagnostics: None,
             },
         })
         .collect();
 
-    Report { schema_version: SCHEMA_VERSION, data, settings, models }
+    Report {
+        schema_version: SCHEMA_VERSION,
+        data,
+        settings,
+        models,
+        cohort: cohort_report(output),
+        segments: segments_report(output),
+    }
 }
 
 /// Rounds small rates to 8 significant decimal places, where 4 would lose them.
@@ -182,8 +194,12 @@ fn holdout_backtest(data: &DataSet, holdout: &[Prediction]) -> BacktestReport {
         customers: result.customers,
         mae: round4(result.mae),
         rmse: round4(result.rmse),
+        msle: result.msle.map(round4),
+        bias: result.bias.map(round4),
         predicted_transactions: round4(result.predicted_transactions),
         actual_transactions: round4(result.actual_transactions),
         spearman_value: result.spearman_value.map(round4),
+        gini_value: result.gini_value.map(round4),
+        top_decile_capture: result.top_decile_capture.map(round4),
     }
 }

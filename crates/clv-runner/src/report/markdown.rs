@@ -78,6 +78,8 @@ pub fn render_markdown(report: &Report) -> String {
         let _ = writeln!(out, "| {} |", comparison_cells(model).join(" | "));
     }
 
+    super::markdown_diagnostics::render_diagnostics(&mut out, report);
+
     out.push_str("\n## Models\n");
     for model in &report.models {
         render_model(&mut out, model);

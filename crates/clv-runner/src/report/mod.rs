@@ -8,37 +8,53 @@
 
 mod accounting;
 mod build;
+mod charts;
+mod cohort;
+pub mod diagnostics;
+mod html;
+mod html_charts;
 mod markdown;
+mod markdown_diagnostics;
+mod model_diagnostics;
 mod predictions;
+pub mod segments;
 mod table;
 mod write;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::metrics::Backtest as BacktestReport;
 
 pub use build::build_report;
+pub use diagnostics::{CohortReport, DiagnosticsReport, SegmentsReport};
+pub use html::render_html;
 pub use markdown::render_markdown;
 pub use predictions::{prediction_columns, write_predictions, write_summaries};
 pub use table::render_table;
-pub use write::{ReportFiles, write_reports};
+pub use write::{ReportFiles, read_report, rewrite_reports, write_reports};
 
 /// Version of the report.json layout; it changes only when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything report.json contains.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
     pub data: DataReport,
     pub settings: SettingsReport,
     pub models: Vec<ModelReport>,
+    /// Actual behaviour of the customers, binned as each model's diagnostics are.
+    #[serde(default)]
+    pub cohort: Option<CohortReport>,
+    /// The primary model's segments and top customers.
+    #[serde(default)]
+    pub segments: Option<SegmentsReport>,
 }
 
 /// Accounting of the rows and customers of the source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataReport {
     /// File name of the source.
     pub source: String,
@@ -61,7 +77,7 @@ pub struct DataReport {
 /// that the modelled customers' summaries are built from. Rejected rows could
 /// not be read, and excluded rows were read but fall outside the model: after
 /// the observation end, or of a customer whose first purchase is in the holdout.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowCounts {
     pub read: u64,
     pub accepted: u64,
@@ -74,7 +90,7 @@ pub struct RowCounts {
 }
 
 /// One rejected row, as listed in the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RejectionReport {
     pub line: u64,
     pub column: String,
@@ -83,7 +99,7 @@ pub struct RejectionReport {
 }
 
 /// Customers in the data = modelled + excluded.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCounts {
     pub in_data: u64,
     pub modelled: u64,
@@ -93,7 +109,7 @@ pub struct CustomerCounts {
 }
 
 /// Settings every model of the run shares.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SettingsReport {
     /// CLV horizon in time units.
     pub horizon: f64,
@@ -108,7 +124,7 @@ pub struct SettingsReport {
 }
 
 /// One model's entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelReport {
     pub name: String,
     pub kind: String,
@@ -122,10 +138,13 @@ pub struct ModelReport {
     /// Goodness of fit of the spend model, when it is fitted separately.
     pub spend_fit: Option<FitReport>,
     pub metrics: Option<MetricsReport>,
+    /// Data of the diagnostic charts; `None` for a failed model.
+    #[serde(default)]
+    pub diagnostics: Option<DiagnosticsReport>,
 }
 
 /// An estimated parameter.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParamReport {
     pub name: String,
     pub value: f64,
@@ -133,7 +152,7 @@ pub struct ParamReport {
 }
 
 /// Goodness of fit of a likelihood-based model.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
     pub log_likelihood: f64,
     pub aic: f64,
@@ -143,7 +162,7 @@ pub struct FitReport {
 }
 
 /// A model's numbers over the customers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
     pub clv: ClvReport,
     /// CLV of the average customer, for models that define one.
@@ -152,7 +171,7 @@ pub struct MetricsReport {
 }
 
 /// Distribution of predicted CLV; money as decimal strings.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClvReport {
     pub total: String,
     pub mean: String,
