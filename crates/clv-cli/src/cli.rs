@@ -56,4 +56,9 @@ pub enum Command {
 
     /// List the model kinds a config can name, one line each.
     Models,
+
+    /// Write a synthetic transaction log as CSV (customer,date,amount): first
+    /// purchases spread over a cohort window, repeat purchases from the BG/NBD
+    /// process and amounts from the Gamma-Gamma spend model.
+    Simulate(crate::simulate::SimulateArgs),
 }

@@ -1,6 +1,7 @@
 //! The `clv` command: reads a transaction log, fits CLV models and compares them.
 
 mod cli;
+mod simulate;
 
 use std::io::Write;
 use std::path::Path;
@@ -39,6 +40,10 @@ fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, out } => run(&config, out.as_deref(), quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),
+        Command::Simulate(args) => {
+            simulate::simulate(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Models => {
             let width =
                 KINDS.iter().map(|kind| kind.name.len()).chain(SPEND_KINDS.iter().map(|k| k.0.len())).max();
