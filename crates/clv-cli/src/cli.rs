@@ -61,4 +61,9 @@ pub enum Command {
     /// purchases spread over a cohort window, repeat purchases from the BG/NBD
     /// process and amounts from the Gamma-Gamma spend model.
     Simulate(crate::simulate::SimulateArgs),
+
+    /// Time the summary step and the BG/NBD, Pareto/NBD and Gamma-Gamma fits
+    /// of CONFIG's data, and print the timings and estimates as JSON.
+    #[command(hide = true)]
+    Bench(crate::bench::BenchArgs),
 }

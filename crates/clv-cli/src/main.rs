@@ -1,5 +1,6 @@
 //! The `clv` command: reads a transaction log, fits CLV models and compares them.
 
+mod bench;
 mod cli;
 mod simulate;
 
@@ -40,6 +41,10 @@ fn execute(command: Command, quiet: bool) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, out } => run(&config, out.as_deref(), quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),
+        Command::Bench(args) => {
+            bench::bench(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Simulate(args) => {
             simulate::simulate(&args)?;
             Ok(ExitCode::SUCCESS)

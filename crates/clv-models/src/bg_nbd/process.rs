@@ -80,6 +80,16 @@ impl TransactionProcess for BgNbdProcess {
         self.p_alive(rfm) * if_active
     }
 
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        let BgNbdProcess { r, alpha, a, b } = *self;
+        let Rfm { x, t: age, .. } = rfm;
+        let p_alive = self.p_alive(rfm);
+        times
+            .iter()
+            .map(|&t| p_alive * expected_purchases_if_active(r + x, alpha + age, a, b + x, t))
+            .collect()
+    }
+
     /// Returns `1 / (1 + [x > 0] a / (b + x - 1) ((α + T) / (α + t_x))^(r + x))`.
     /// A customer without repeat purchases is alive with certainty, because
     /// BG/NBD customers can drop out only right after a purchase.

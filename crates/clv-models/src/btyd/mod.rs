@@ -39,6 +39,15 @@ pub trait TransactionProcess: Send + Sync + std::fmt::Debug {
     /// Expected number of transactions in `(T, T + t]` given the summary.
     fn conditional_expected_transactions(&self, rfm: Rfm, t: f64) -> f64;
 
+    /// Expected number of transactions in `(T, T + t]` for each `t` of `times`.
+    ///
+    /// The default calls [`conditional_expected_transactions`](Self::conditional_expected_transactions)
+    /// once per time. Processes whose expectation is P(alive) times a function
+    /// of `t` override it to compute P(alive) once.
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        times.iter().map(|&t| self.conditional_expected_transactions(rfm, t)).collect()
+    }
+
     /// Probability that the customer is still active at `T`.
     fn p_alive(&self, rfm: Rfm) -> f64;
 
