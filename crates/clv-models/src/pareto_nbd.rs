@@ -32,7 +32,9 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model};
+use crate::btyd::{
+    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, subsample_start,
+};
 use crate::fit::{FitError, MleFit, maximise};
 
 pub use likelihood::ParetoNbdLikelihood;
@@ -81,7 +83,11 @@ impl ParetoNbd {
         data: &FitData<'_>,
     ) -> Result<FittedTransactionModel<ParetoNbdProcess>, ModelError> {
         let likelihood = ParetoNbdLikelihood::new(compress(data.customers));
-        let starts = starting_points(likelihood.patterns());
+        let starts = subsample_start(
+            likelihood.patterns(),
+            starting_points(likelihood.patterns()),
+            ParetoNbdLikelihood::new,
+        );
         fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, ParetoNbdProcess::from_params)
     }
 }
@@ -99,7 +105,8 @@ impl ClvModel for ParetoNbd {
 /// Fits the Pareto/NBD process to compressed summaries by maximum likelihood.
 pub fn fit_process(patterns: &[Pattern]) -> Result<(ParetoNbdProcess, MleFit), FitError> {
     let likelihood = ParetoNbdLikelihood::new(patterns.to_vec());
-    let mle = maximise(&likelihood, &starting_points(patterns))?;
+    let starts = subsample_start(patterns, starting_points(patterns), ParetoNbdLikelihood::new);
+    let mle = maximise(&likelihood, &starts)?;
     Ok((ParetoNbdProcess::from_params(&mle.params), mle))
 }
 

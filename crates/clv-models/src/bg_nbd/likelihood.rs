@@ -4,6 +4,7 @@ use statrs::function::gamma::digamma;
 
 use crate::btyd::{Pattern, Rfm, TransactionProcess};
 use crate::fit::LogLikelihood;
+use crate::fit::sum::{sum, sum_arrays};
 use crate::special::log_sum_exp;
 
 use super::process::BgNbdProcess;
@@ -34,7 +35,7 @@ impl LogLikelihood for BgNbdLikelihood {
 
     fn log_likelihood(&self, params: &[f64]) -> f64 {
         let process = BgNbdProcess::from_params(params);
-        self.patterns.iter().map(|pattern| pattern.count * process.log_likelihood(pattern.rfm)).sum()
+        sum(&self.patterns, |pattern| pattern.count * process.log_likelihood(pattern.rfm))
     }
 
     /// Differentiates `ln L = A + ln(e^S + [x > 0] e^D)` term by term, with
@@ -45,14 +46,10 @@ impl LogLikelihood for BgNbdLikelihood {
     /// their shares `π_S` and `π_D = 1 - π_S` of the likelihood.
     fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
         let process = BgNbdProcess::from_params(params);
-        let mut gradient = vec![0.0; 4];
-        for pattern in &self.patterns {
-            let customer = customer_gradient(&process, pattern.rfm);
-            for (total, term) in gradient.iter_mut().zip(customer) {
-                *total += pattern.count * term;
-            }
-        }
-        Some(gradient)
+        let gradient = sum_arrays(&self.patterns, |pattern| {
+            customer_gradient(&process, pattern.rfm).map(|term| pattern.count * term)
+        });
+        Some(gradient.to_vec())
     }
 }
 

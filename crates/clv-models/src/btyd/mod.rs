@@ -5,10 +5,12 @@
 mod fitted;
 mod patterns;
 mod spend;
+mod subsample;
 
 pub use fitted::FittedTransactionModel;
 pub use patterns::{Pattern, compress};
 pub use spend::{Spend, SpendSetting};
+pub use subsample::subsample_start;
 
 use clv_core::CustomerSummary;
 

@@ -18,6 +18,7 @@ mod hessian;
 mod line_search;
 mod objective;
 mod optimiser;
+pub(crate) mod sum;
 
 use objective::{Point, finite_log_likelihood};
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use statrs::function::gamma::digamma;
 
 use crate::fit::LogLikelihood;
+use crate::fit::sum::{sum, sum_arrays};
 use crate::special::ln_gamma;
 
 /// A distinct (x, m) pair of repeat purchase days and their mean value, and
@@ -103,23 +104,16 @@ impl LogLikelihood for GammaGammaLikelihood {
 
     fn log_likelihood(&self, params: &[f64]) -> f64 {
         let [p, q, gamma] = [params[0], params[1], params[2]];
-        self.patterns
-            .iter()
-            .map(|pattern| {
-                pattern.count * customer_log_likelihood(p, q, gamma, pattern.x, pattern.mean_value)
-            })
-            .sum()
+        sum(&self.patterns, |pattern| {
+            pattern.count * customer_log_likelihood(p, q, gamma, pattern.x, pattern.mean_value)
+        })
     }
 
     fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
         let [p, q, gamma] = [params[0], params[1], params[2]];
-        let mut total = vec![0.0; 3];
-        for pattern in &self.patterns {
-            let gradient = customer_gradient(p, q, gamma, pattern.x, pattern.mean_value);
-            for (sum, component) in total.iter_mut().zip(gradient) {
-                *sum += pattern.count * component;
-            }
-        }
-        Some(total)
+        let total = sum_arrays(&self.patterns, |pattern| {
+            customer_gradient(p, q, gamma, pattern.x, pattern.mean_value).map(|term| pattern.count * term)
+        });
+        Some(total.to_vec())
     }
 }

@@ -23,6 +23,7 @@ use super::ParetoNbdProcess;
 use super::quadrature::ln_integral;
 use crate::btyd::{Pattern, Rfm};
 use crate::fit::LogLikelihood;
+use crate::fit::sum::sum;
 use crate::special::{ln_gamma, ln_hyp2f1, log_diff_exp, log_sum_exp};
 
 /// Computes ln A0, negative infinity when `t_x >= T` (A0 is then exactly 0).
@@ -141,10 +142,7 @@ impl LogLikelihood for ParetoNbdLikelihood {
             return f64::NEG_INFINITY;
         }
         let process = ParetoNbdProcess::from_params(params);
-        self.patterns
-            .iter()
-            .map(|pattern| pattern.count * likelihood_parts(&process, pattern.rfm).ln_likelihood)
-            .sum()
+        sum(&self.patterns, |pattern| pattern.count * likelihood_parts(&process, pattern.rfm).ln_likelihood)
     }
 
     // NOTE: there is no analytic gradient, so the optimiser uses central
