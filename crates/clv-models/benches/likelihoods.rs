@@ -16,7 +16,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 /// Number of distinct patterns, about what 10,000 customers give.
 const PATTERNS: usize = 10_000;
 
-/// A deterministic spread of summaries in weeks: x up to 39, T up to 78,
+/// Builds a deterministic spread of summaries in weeks: x up to 39, T up to 78,
 /// and t_x from 0 to T.
 fn patterns() -> Vec<Pattern> {
     (0..PATTERNS)

@@ -46,9 +46,9 @@ use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
 use crate::btyd::{
-    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, subsample_start,
+    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
 };
-use crate::fit::{FitError, MleFit, maximise};
+use crate::fit::{FitError, MleFit, maximise, newton_polish};
 
 pub use likelihood::BgNbdLikelihood;
 pub use process::BgNbdProcess;
@@ -135,6 +135,9 @@ impl ClvModel for BgNbd {
 pub fn fit_process(patterns: &[Pattern]) -> Result<(BgNbdProcess, MleFit), FitError> {
     let likelihood = BgNbdLikelihood::new(patterns.to_vec());
     let starts = subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
-    let mle = maximise(&likelihood, &starts)?;
+    let mut mle = maximise(&likelihood, &starts)?;
+    if is_large(patterns.len()) {
+        mle = newton_polish(&likelihood, mle);
+    }
     Ok((BgNbdProcess::from_params(&mle.params), mle))
 }

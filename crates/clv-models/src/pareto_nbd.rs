@@ -33,9 +33,9 @@ use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
 use crate::btyd::{
-    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, subsample_start,
+    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
 };
-use crate::fit::{FitError, MleFit, maximise};
+use crate::fit::{FitError, MleFit, maximise, newton_polish};
 
 pub use likelihood::ParetoNbdLikelihood;
 pub use process::ParetoNbdProcess;
@@ -106,7 +106,10 @@ impl ClvModel for ParetoNbd {
 pub fn fit_process(patterns: &[Pattern]) -> Result<(ParetoNbdProcess, MleFit), FitError> {
     let likelihood = ParetoNbdLikelihood::new(patterns.to_vec());
     let starts = subsample_start(patterns, starting_points(patterns), ParetoNbdLikelihood::new);
-    let mle = maximise(&likelihood, &starts)?;
+    let mut mle = maximise(&likelihood, &starts)?;
+    if is_large(patterns.len()) {
+        mle = newton_polish(&likelihood, mle);
+    }
     Ok((ParetoNbdProcess::from_params(&mle.params), mle))
 }
 

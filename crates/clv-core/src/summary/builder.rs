@@ -211,7 +211,7 @@ impl SummaryBuilder {
     }
 }
 
-/// What became of one customer in [`SummaryBuilder::build`].
+/// The result for one customer in [`SummaryBuilder::build`].
 struct Outcome {
     rows_after_observation_end: u64,
     kind: OutcomeKind,

@@ -10,7 +10,7 @@ mod subsample;
 pub use fitted::FittedTransactionModel;
 pub use patterns::{Pattern, compress};
 pub use spend::{Spend, SpendSetting};
-pub use subsample::subsample_start;
+pub use subsample::{is_large, subsample_start};
 
 use clv_core::CustomerSummary;
 
@@ -86,8 +86,11 @@ pub fn fit_transaction_model<P: TransactionProcess>(
             data.customers.len()
         )));
     }
-    let mle = crate::fit::maximise(likelihood, starts)
+    let mut mle = crate::fit::maximise(likelihood, starts)
         .map_err(|error| ModelError::CannotFit(format!("{kind}: {error}")))?;
+    if is_large(data.customers.len()) {
+        mle = crate::fit::newton_polish(likelihood, mle);
+    }
     if !mle.converged {
         log::warn!("{kind} did not converge after {} iterations; its fit is flagged", mle.iterations);
     }

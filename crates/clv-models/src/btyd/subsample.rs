@@ -13,6 +13,12 @@ use crate::fit::{LogLikelihood, maximise};
 /// Number of patterns above which the starts are chosen on a subsample.
 const SUBSAMPLE_ABOVE: usize = 20_000;
 
+/// Returns whether a fit on `count` patterns or customers is large enough
+/// for a subsample start and Newton steps at the end.
+pub fn is_large(count: usize) -> bool {
+    count > SUBSAMPLE_ABOVE
+}
+
 /// Approximate number of patterns in the subsample.
 const SUBSAMPLE_SIZE: usize = 10_000;
 
@@ -29,7 +35,7 @@ pub fn subsample_start<L: LogLikelihood>(
     starts: Vec<Vec<f64>>,
     likelihood: impl FnOnce(Vec<Pattern>) -> L,
 ) -> Vec<Vec<f64>> {
-    if patterns.len() <= SUBSAMPLE_ABOVE {
+    if !is_large(patterns.len()) {
         return starts;
     }
     let step = patterns.len() / SUBSAMPLE_SIZE;
