@@ -11,22 +11,38 @@ const CHUNK: usize = 4_096;
 
 /// Sums `term(item)` over `items`.
 pub(crate) fn sum<T: Sync>(items: &[T], term: impl Fn(&T) -> f64 + Sync) -> f64 {
+    sum_with_state(items, |_: &mut (), item| term(item))
+}
+
+/// Sums `term(state, item)` over `items`, where each chunk starts with a
+/// fresh `S::default()` that `term` may use as a cache, for example of the
+/// terms that depend only on the frequency of items sorted by frequency.
+pub(crate) fn sum_with_state<T: Sync, S: Default>(
+    items: &[T],
+    term: impl Fn(&mut S, &T) -> f64 + Sync,
+) -> f64 {
+    let add_chunk = |chunk: &[T]| {
+        let mut state = S::default();
+        chunk.iter().map(|item| term(&mut state, item)).sum::<f64>()
+    };
     if items.len() <= CHUNK {
-        return items.iter().map(term).sum();
+        return add_chunk(items);
     }
-    let partials: Vec<f64> = items.par_chunks(CHUNK).map(|chunk| chunk.iter().map(&term).sum()).collect();
+    let partials: Vec<f64> = items.par_chunks(CHUNK).map(add_chunk).collect();
     partials.into_iter().sum()
 }
 
-/// Sums the arrays `term(item)` over `items`, entry by entry.
-pub(crate) fn sum_arrays<T: Sync, const N: usize>(
+/// Sums the arrays `term(state, item)` over `items`, entry by entry, with a
+/// per-chunk state as in [`sum_with_state`].
+pub(crate) fn sum_arrays_with_state<T: Sync, S: Default, const N: usize>(
     items: &[T],
-    term: impl Fn(&T) -> [f64; N] + Sync,
+    term: impl Fn(&mut S, &T) -> [f64; N] + Sync,
 ) -> [f64; N] {
     let add_chunk = |chunk: &[T]| {
+        let mut state = S::default();
         let mut total = [0.0; N];
         for item in chunk {
-            for (sum, value) in total.iter_mut().zip(term(item)) {
+            for (sum, value) in total.iter_mut().zip(term(&mut state, item)) {
                 *sum += value;
             }
         }
@@ -56,7 +72,8 @@ mod tests {
         let items: Vec<f64> = (0..3 * CHUNK + 17).map(|i| 0.1 * i as f64).collect();
         let expected: f64 = items.chunks(CHUNK).map(|chunk| chunk.iter().sum::<f64>()).sum();
         assert_eq!(sum(&items, |&value| value), expected);
-        assert_eq!(sum_arrays(&items, |&value| [value, 2.0 * value]), [expected, 2.0 * expected]);
+        let arrays = sum_arrays_with_state(&items, |_: &mut (), &value| [value, 2.0 * value]);
+        assert_eq!(arrays, [expected, 2.0 * expected]);
     }
 
     #[test]
