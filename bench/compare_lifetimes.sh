@@ -10,7 +10,7 @@
 #   CUSTOMERS    customers to simulate (default 1000000, about 11M rows)
 #   RUNS         runs of each stage; the ratio compares medians (default 3)
 #   PARETO_RUNS  runs of lifetimes' Pareto/NBD fit, which takes minutes at
-#                1M customers (default 1)
+#                1M customers (default 1); 0 skips the Pareto/NBD fit in both tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +35,11 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 $(free -g | awk '/Mem:/ {print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "log: $(wc -l < "$log") lines, $(du -m "$log" | cut -f1) MB"
 
-"$clv" bench bench/simulated.toml --runs "$runs" > bench/out/clv.json
+skip_pareto=()
+if [[ $pareto_runs == 0 ]]; then
+    skip_pareto=(--skip-pareto)
+fi
+"$clv" bench bench/simulated.toml --runs "$runs" "${skip_pareto[@]}" > bench/out/clv.json
 "$venv/bin/python" bench/lifetimes_bench.py --csv "$log" --calibration-end 2021-06-30 \
     --clv bench/out/clv.json --runs "$runs" --pareto-runs "$pareto_runs" > bench/out/lifetimes.json
 

@@ -160,7 +160,7 @@ mod tests {
         assert_close(errors[1], 1e3 * (2.0_f64 / 5.0).sqrt(), 1e-13);
     }
 
-    /// The solution of a 2x2 system, checked by multiplying back.
+    /// The solution of a 2x2 system, against its closed form.
     #[test]
     fn solve_two_by_two() {
         let information = vec![vec![4.0, 1.0], vec![1.0, 3.0]];

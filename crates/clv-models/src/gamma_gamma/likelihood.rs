@@ -79,7 +79,7 @@ pub(super) fn customer_log_likelihood(p: f64, q: f64, gamma: f64, x: f64, m: f64
     customer_log_likelihood_from(frequency_terms(p, q, x), p, q, gamma, x, m)
 }
 
-/// The part of [`customer_log_likelihood`] that depends on x but not on m.
+/// Computes the part of [`customer_log_likelihood`] that depends on x but not on m.
 fn frequency_terms(p: f64, q: f64, x: f64) -> f64 {
     let px = p * x;
     ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
@@ -98,7 +98,7 @@ pub(super) fn customer_gradient(p: f64, q: f64, gamma: f64, x: f64, m: f64) -> [
     customer_gradient_from(frequency_digammas(p, q, x), p, q, gamma, x, m)
 }
 
-/// `digamma(p x + q)`, `digamma(p x)` and `digamma(q)`, which depend on x but not on m.
+/// Computes `digamma(p x + q)`, `digamma(p x)` and `digamma(q)`, which depend on x but not on m.
 fn frequency_digammas(p: f64, q: f64, x: f64) -> [f64; 3] {
     let px = p * x;
     [digamma(px + q), digamma(px), digamma(q)]
