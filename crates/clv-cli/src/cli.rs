@@ -72,4 +72,14 @@ pub enum Command {
         /// Output folder of a previous `clv run`, holding its report.json.
         run_dir: PathBuf,
     },
+
+    /// Write a synthetic transaction log as CSV (customer,date,amount): first
+    /// purchases spread over a cohort window, repeat purchases from the BG/NBD
+    /// process and amounts from the Gamma-Gamma spend model.
+    Simulate(crate::simulate::SimulateArgs),
+
+    /// Time the summary step and the BG/NBD, Pareto/NBD and Gamma-Gamma fits
+    /// of CONFIG's data, and print the timings and estimates as JSON.
+    #[command(hide = true)]
+    Bench(crate::bench::BenchArgs),
 }

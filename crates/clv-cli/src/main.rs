@@ -1,8 +1,10 @@
 //! The `clv` command: reads a transaction log, fits CLV models and compares them.
 
+mod bench;
 mod cli;
 mod models;
 mod progress;
+mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -47,6 +49,14 @@ fn execute(command: Command, quiet: bool, draw_bars: bool) -> anyhow::Result<Exi
             let progress: Box<dyn Progress> =
                 if draw_bars { Box::new(progress::Bars::new()) } else { Box::new(NoProgress) };
             run(&config, out.as_deref(), quiet, progress.as_ref())
+        }
+        Command::Bench(args) => {
+            bench::bench(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate(args) => {
+            simulate::simulate(&args)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report { run_dir } => rerender(&run_dir, quiet),
         Command::Summarize { config, out } => summarize(&config, out.as_deref()),

@@ -45,8 +45,10 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model};
-use crate::fit::{FitError, MleFit, maximise};
+use crate::btyd::{
+    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
+};
+use crate::fit::{FitError, MleFit, maximise, newton_polish};
 
 pub use likelihood::BgNbdLikelihood;
 pub use process::BgNbdProcess;
@@ -97,7 +99,7 @@ impl BgNbd {
     /// purchase, when the optimiser fails, or when the spend model cannot be fitted.
     pub fn fit_bg_nbd(&self, data: &FitData<'_>) -> Result<FittedBgNbd, ModelError> {
         let patterns = compress(data.customers);
-        let starts = starting_points(&patterns);
+        let starts = subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
         let likelihood = BgNbdLikelihood::new(patterns);
         let fitted =
             fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, BgNbdProcess::from_params)?;
@@ -132,6 +134,10 @@ impl ClvModel for BgNbd {
 /// `[1, 1, 1, 1]`. It keeps the best fit.
 pub fn fit_process(patterns: &[Pattern]) -> Result<(BgNbdProcess, MleFit), FitError> {
     let likelihood = BgNbdLikelihood::new(patterns.to_vec());
-    let mle = maximise(&likelihood, &starting_points(patterns))?;
+    let starts = subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
+    let mut mle = maximise(&likelihood, &starts)?;
+    if is_large(patterns.len()) {
+        mle = newton_polish(&likelihood, mle);
+    }
     Ok((BgNbdProcess::from_params(&mle.params), mle))
 }

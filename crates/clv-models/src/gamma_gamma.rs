@@ -93,8 +93,11 @@ impl FittedGammaGamma {
         }
 
         let likelihood = GammaGammaLikelihood::new(selection.patterns);
-        let mle = crate::fit::maximise(&likelihood, &likelihood.starts())
+        let mut mle = crate::fit::maximise(&likelihood, &likelihood.starts())
             .map_err(|error| ModelError::CannotFit(format!("{KIND}: {error}")))?;
+        if crate::btyd::is_large(selection.customers) {
+            mle = crate::fit::newton_polish(&likelihood, mle);
+        }
         if !mle.converged {
             log::warn!("{KIND} did not converge after {} iterations; its fit is flagged", mle.iterations);
         }

@@ -32,8 +32,10 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model};
-use crate::fit::{FitError, MleFit, maximise};
+use crate::btyd::{
+    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
+};
+use crate::fit::{FitError, MleFit, maximise, newton_polish};
 
 pub use likelihood::ParetoNbdLikelihood;
 pub use process::ParetoNbdProcess;
@@ -81,7 +83,11 @@ impl ParetoNbd {
         data: &FitData<'_>,
     ) -> Result<FittedTransactionModel<ParetoNbdProcess>, ModelError> {
         let likelihood = ParetoNbdLikelihood::new(compress(data.customers));
-        let starts = starting_points(likelihood.patterns());
+        let starts = subsample_start(
+            likelihood.patterns(),
+            starting_points(likelihood.patterns()),
+            ParetoNbdLikelihood::new,
+        );
         fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, ParetoNbdProcess::from_params)
     }
 }
@@ -99,7 +105,11 @@ impl ClvModel for ParetoNbd {
 /// Fits the Pareto/NBD process to compressed summaries by maximum likelihood.
 pub fn fit_process(patterns: &[Pattern]) -> Result<(ParetoNbdProcess, MleFit), FitError> {
     let likelihood = ParetoNbdLikelihood::new(patterns.to_vec());
-    let mle = maximise(&likelihood, &starting_points(patterns))?;
+    let starts = subsample_start(patterns, starting_points(patterns), ParetoNbdLikelihood::new);
+    let mut mle = maximise(&likelihood, &starts)?;
+    if is_large(patterns.len()) {
+        mle = newton_polish(&likelihood, mle);
+    }
     Ok((ParetoNbdProcess::from_params(&mle.params), mle))
 }
 

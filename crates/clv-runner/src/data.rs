@@ -36,6 +36,7 @@ pub fn load(config: &Config) -> Result<DataSet, RunnerError> {
 /// rows read to `progress`.
 pub fn load_with_progress(config: &Config, progress: &dyn Progress) -> Result<DataSet, RunnerError> {
     log::info!("reading {}", config.source.path().display());
+    let started = std::time::Instant::now();
     let (ingest, summaries, repeat_days) = match &config.source {
         Source::Transactions(spec) => {
             let (ingest, summaries, repeat_days) = load_transactions(spec, config, progress)?;
@@ -46,7 +47,7 @@ pub fn load_with_progress(config: &Config, progress: &dyn Progress) -> Result<Da
             (ingest, summaries, None)
         }
     };
-    log::info!("read {} rows, accepted {}", ingest.rows_read, ingest.rows_accepted);
+    log_throughput(config, &ingest, started.elapsed());
 
     let margin = match config.margin {
         MarginSource::Configured(margin) => margin,
@@ -109,6 +110,20 @@ fn load_summaries(spec: &SummarySpec, config: &Config) -> Result<(IngestReport, 
     let summaries = from_summaries::summaries(&records, config.unit, calibration_end, margin)
         .map_err(|error| RunnerError::Summary { path: spec.path.clone(), error })?;
     Ok((ingest, summaries))
+}
+
+/// Logs the rows read and the read and summary throughput in rows/s and MB/s.
+fn log_throughput(config: &Config, ingest: &IngestReport, elapsed: std::time::Duration) {
+    let seconds = elapsed.as_secs_f64().max(1e-9);
+    // The size is only for the log line, so a file that cannot be inspected counts as 0 bytes.
+    let bytes = std::fs::metadata(config.source.path()).map_or(0, |metadata| metadata.len());
+    log::info!(
+        "read {} rows, accepted {}, in {seconds:.2} s with the summaries: {:.0} rows/s, {:.1} MB/s",
+        ingest.rows_read,
+        ingest.rows_accepted,
+        ingest.rows_read as f64 / seconds,
+        bytes as f64 / 1e6 / seconds
+    );
 }
 
 /// Calibration profit over calibration revenue, which must be a margin in (0, 1].

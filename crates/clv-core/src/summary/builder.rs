@@ -1,9 +1,17 @@
 //! Accumulates transactions per customer and day, then builds the summaries.
+//!
+//! Customer ids are interned: each id is stored once, and a row finds its
+//! customer through a hash table of indexes into the customer list. Each
+//! customer keeps a list of day totals, to which a row on the same day as the
+//! customer's previous row is added in place. That is the common case of a
+//! log sorted by date or by customer. The lists are sorted and merged by day
+//! when the summaries are built, in parallel over customers.
 
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
+use std::hash::BuildHasher;
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{CustomerSummary, Exclusions, HoldoutActuals, Split, Summaries};
@@ -48,21 +56,37 @@ pub enum SummaryError {
     RevenueOverflow { customer: String },
 }
 
-/// Totals of one customer on one day.
-#[derive(Clone, Copy, Debug, Default)]
+/// Totals of one customer on one day, or on part of a day until the days are merged.
+#[derive(Clone, Copy, Debug)]
 struct DayTotal {
     revenue: Decimal,
     profit: Decimal,
-    rows: u64,
+    date: Date,
+    /// Rows added; an entry that reaches `u32::MAX` is followed by another
+    /// of the same day, and they are summed as `u64` when merged.
+    rows: u32,
+}
+
+/// One customer's id and day totals, in the order the rows came.
+#[derive(Debug)]
+struct CustomerDays {
+    id: String,
+    days: Vec<DayTotal>,
 }
 
 /// Collects transactions and turns them into [`Summaries`].
 ///
-/// Memory grows with the number of distinct customer-days, not with rows.
+/// Memory grows with the number of distinct customer-days, not with rows,
+/// as long as a customer's rows of one day are adjacent in the log.
+/// NOTE: rows of one customer and day that are not adjacent take one entry
+/// each until [`SummaryBuilder::build`] merges them.
 #[derive(Debug)]
 pub struct SummaryBuilder {
     margin: Decimal,
-    customers: HashMap<String, BTreeMap<Date, DayTotal>>,
+    hasher: DefaultHashBuilder,
+    /// Indexes into `customers`, keyed by the hash of the id.
+    index: HashTable<u32>,
+    customers: Vec<CustomerDays>,
     first_date: Option<Date>,
     last_date: Option<Date>,
 }
@@ -71,29 +95,69 @@ impl SummaryBuilder {
     /// Creates a builder. A row's profit is its amount less its cost when the
     /// row has a cost, and its amount times `margin` otherwise.
     pub fn new(margin: Decimal) -> SummaryBuilder {
-        SummaryBuilder { margin, customers: HashMap::new(), first_date: None, last_date: None }
+        SummaryBuilder {
+            margin,
+            hasher: DefaultHashBuilder::default(),
+            index: HashTable::new(),
+            customers: Vec::new(),
+            first_date: None,
+            last_date: None,
+        }
     }
 
     /// Adds one accepted row.
+    ///
+    /// # Panics
+    ///
+    /// When more than `u32::MAX` distinct customers are added.
     pub fn add(&mut self, transaction: Transaction) -> Result<(), SummaryError> {
-        let overflow = || SummaryError::AmountOverflow {
-            customer: transaction.customer.clone(),
-            date: transaction.date,
-        };
-        let profit = match transaction.cost {
-            Some(cost) => transaction.amount.checked_sub(cost).ok_or_else(overflow)?,
-            None => transaction.amount.checked_mul(self.margin).ok_or_else(overflow)?,
+        let Transaction { customer, date, amount, cost } = transaction;
+        let overflow = |customer: &str| SummaryError::AmountOverflow { customer: customer.to_string(), date };
+        let profit = match cost {
+            Some(cost) => amount.checked_sub(cost).ok_or_else(|| overflow(&customer))?,
+            None => amount.checked_mul(self.margin).ok_or_else(|| overflow(&customer))?,
         };
 
-        let days = self.customers.entry(transaction.customer.clone()).or_default();
-        let day = days.entry(transaction.date).or_default();
-        day.revenue = day.revenue.checked_add(transaction.amount).ok_or_else(overflow)?;
-        day.profit = day.profit.checked_add(profit).ok_or_else(overflow)?;
-        day.rows += 1;
+        let position = self.intern(customer);
+        let entry = &mut self.customers[position];
+        match entry.days.last_mut() {
+            Some(day) if day.date == date && day.rows < u32::MAX => {
+                let revenue = day.revenue.checked_add(amount).ok_or_else(|| overflow(&entry.id))?;
+                let day_profit = day.profit.checked_add(profit).ok_or_else(|| overflow(&entry.id))?;
+                day.revenue = revenue;
+                day.profit = day_profit;
+                day.rows += 1;
+            }
+            _ => entry.days.push(DayTotal { revenue: amount, profit, date, rows: 1 }),
+        }
 
-        self.first_date = Some(self.first_date.map_or(transaction.date, |d| d.min(transaction.date)));
-        self.last_date = Some(self.last_date.map_or(transaction.date, |d| d.max(transaction.date)));
+        self.first_date = Some(self.first_date.map_or(date, |d| d.min(date)));
+        self.last_date = Some(self.last_date.map_or(date, |d| d.max(date)));
         Ok(())
+    }
+
+    /// Returns the position of `id` in `customers`, adding it if it is new.
+    fn intern(&mut self, id: String) -> usize {
+        // A log grouped by customer repeats the previous row's id, which the
+        // last entry holds, so the hash lookup is skipped.
+        if let Some(last) = self.customers.last() {
+            if last.id == id {
+                return self.customers.len() - 1;
+            }
+        }
+        let hash = self.hasher.hash_one(id.as_str());
+        let customers = &self.customers;
+        if let Some(&position) = self.index.find(hash, |&position| customers[position as usize].id == id) {
+            return position as usize;
+        }
+
+        let position = u32::try_from(self.customers.len()).expect("at most u32::MAX customers");
+        let hasher = &self.hasher;
+        self.index.insert_unique(hash, position, |&position| {
+            hasher.hash_one(customers[position as usize].id.as_str())
+        });
+        self.customers.push(CustomerDays { id, days: Vec::new() });
+        position as usize
     }
 
     /// Latest purchase day seen so far, the default observation end.
@@ -127,21 +191,20 @@ impl SummaryBuilder {
             None => Split { calibration_end: observation_end, observation_end },
         };
 
+        let outcomes: Vec<Result<Outcome, SummaryError>> =
+            self.customers.into_par_iter().map(|customer| classify(customer, unit, &split)).collect();
         let mut exclusions = Exclusions::default();
-        let mut customers = Vec::with_capacity(self.customers.len());
-        for (id, days) in self.customers {
-            let after_end: u64 = days.range(after(split.observation_end)).map(|(_, d)| d.rows).sum();
-            exclusions.rows_after_observation_end += after_end;
-
-            let first = *days.keys().next().expect("a customer entry is created with one day");
-            if first > split.observation_end {
-                exclusions.customers_after_observation_end += 1;
-            } else if first > split.calibration_end {
-                exclusions.customers_first_purchase_in_holdout += 1;
-                exclusions.rows_of_holdout_only_customers +=
-                    days.values().map(|d| d.rows).sum::<u64>() - after_end;
-            } else {
-                customers.push(summarise(id, &days, unit, &split)?);
+        let mut customers = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            let outcome = outcome?;
+            exclusions.rows_after_observation_end += outcome.rows_after_observation_end;
+            match outcome.kind {
+                OutcomeKind::AfterObservationEnd => exclusions.customers_after_observation_end += 1,
+                OutcomeKind::FirstPurchaseInHoldout { rows } => {
+                    exclusions.customers_first_purchase_in_holdout += 1;
+                    exclusions.rows_of_holdout_only_customers += rows;
+                }
+                OutcomeKind::Calibration(summary) => customers.push(*summary),
             }
         }
         if customers.is_empty() {
@@ -151,7 +214,8 @@ impl SummaryBuilder {
             });
         }
 
-        customers.sort_by(|a, b| a.id.cmp(&b.id));
+        // Ids are unique, so an unstable sort gives the same order as a stable one.
+        customers.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
         log::debug!("summarised {} customers, exclusions {exclusions:?}", customers.len());
         let summaries = Summaries { customers, unit, split, first_date, last_date, exclusions };
         summaries.check_totals()?;
@@ -159,21 +223,84 @@ impl SummaryBuilder {
     }
 }
 
-/// Range of the days strictly after `date`.
-fn after(date: Date) -> (Bound<Date>, Bound<Date>) {
-    (Bound::Excluded(date), Bound::Unbounded)
+/// The result for one customer in [`SummaryBuilder::build`].
+struct Outcome {
+    rows_after_observation_end: u64,
+    kind: OutcomeKind,
+}
+
+enum OutcomeKind {
+    AfterObservationEnd,
+    /// The first purchase is in the holdout; `rows` counts the rows up to the observation end.
+    FirstPurchaseInHoldout {
+        rows: u64,
+    },
+    Calibration(Box<CustomerSummary>),
+}
+
+/// Merges one customer's days and summarises them, or says why the customer is excluded.
+fn classify(customer: CustomerDays, unit: TimeUnit, split: &Split) -> Result<Outcome, SummaryError> {
+    let CustomerDays { id, days } = customer;
+    let days = merge_days(&id, days)?;
+
+    let rows_after_observation_end: u64 =
+        days.iter().filter(|day| day.date > split.observation_end).map(|day| day.rows).sum();
+    let first = days.first().expect("a customer entry is created with one day").date;
+    let kind = if first > split.observation_end {
+        OutcomeKind::AfterObservationEnd
+    } else if first > split.calibration_end {
+        let rows = days.iter().map(|day| day.rows).sum::<u64>() - rows_after_observation_end;
+        OutcomeKind::FirstPurchaseInHoldout { rows }
+    } else {
+        OutcomeKind::Calibration(Box::new(summarise(id, &days, unit, split)?))
+    };
+    Ok(Outcome { rows_after_observation_end, kind })
+}
+
+/// Totals of one customer on one day, after merging.
+struct MergedDay {
+    date: Date,
+    revenue: Decimal,
+    profit: Decimal,
+    rows: u64,
+}
+
+/// Sorts `days` by date, keeping the order of rows within a day, and sums each date's entries.
+fn merge_days(id: &str, mut days: Vec<DayTotal>) -> Result<Vec<MergedDay>, SummaryError> {
+    if !days.is_sorted_by_key(|day| day.date) {
+        days.sort_by_key(|day| day.date);
+    }
+    let mut merged: Vec<MergedDay> = Vec::with_capacity(days.len());
+    for day in days {
+        match merged.last_mut() {
+            Some(last) if last.date == day.date => {
+                let overflow = || SummaryError::AmountOverflow { customer: id.to_string(), date: day.date };
+                last.revenue = last.revenue.checked_add(day.revenue).ok_or_else(overflow)?;
+                last.profit = last.profit.checked_add(day.profit).ok_or_else(overflow)?;
+                last.rows += u64::from(day.rows);
+            }
+            _ => merged.push(MergedDay {
+                date: day.date,
+                revenue: day.revenue,
+                profit: day.profit,
+                rows: u64::from(day.rows),
+            }),
+        }
+    }
+    Ok(merged)
 }
 
 /// Builds one customer's summary from their days, sorted by date.
 fn summarise(
     id: String,
-    days: &BTreeMap<Date, DayTotal>,
+    days: &[MergedDay],
     unit: TimeUnit,
     split: &Split,
 ) -> Result<CustomerSummary, SummaryError> {
     let overflow = |date: Date| SummaryError::AmountOverflow { customer: id.clone(), date };
-    let mut calibration = days.range(..=split.calibration_end);
-    let (&first_purchase, first_day) = calibration.next().expect("the caller checked the first day");
+    let mut calibration = days.iter().take_while(|day| day.date <= split.calibration_end);
+    let first_day = calibration.next().expect("the caller checked the first day");
+    let first_purchase = first_day.date;
 
     let mut last_purchase = first_purchase;
     let mut frequency = 0u32;
@@ -181,7 +308,8 @@ fn summarise(
     let mut revenue = first_day.revenue;
     let mut profit = first_day.profit;
     let mut transactions = first_day.rows;
-    for (&date, day) in calibration {
+    for day in calibration {
+        let date = day.date;
         last_purchase = date;
         frequency += 1;
         repeat_revenue = repeat_revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
@@ -199,11 +327,12 @@ fn summarise(
             profit: Decimal::ZERO,
             length: unit.from_days(split.holdout_days()),
         };
-        let holdout_days = (Bound::Excluded(split.calibration_end), Bound::Included(split.observation_end));
-        for (&date, day) in days.range(holdout_days) {
+        let holdout_days =
+            days.iter().filter(|day| day.date > split.calibration_end && day.date <= split.observation_end);
+        for day in holdout_days {
             actuals.frequency += 1;
-            actuals.revenue = actuals.revenue.checked_add(day.revenue).ok_or_else(|| overflow(date))?;
-            actuals.profit = actuals.profit.checked_add(day.profit).ok_or_else(|| overflow(date))?;
+            actuals.revenue = actuals.revenue.checked_add(day.revenue).ok_or_else(|| overflow(day.date))?;
+            actuals.profit = actuals.profit.checked_add(day.profit).ok_or_else(|| overflow(day.date))?;
         }
         Some(actuals)
     } else {
@@ -278,6 +407,24 @@ mod tests {
         assert_eq!(a.first_value, Decimal::from(10));
         assert_eq!(a.monetary_value, Decimal::from_str("22.5").unwrap());
         assert_eq!(a.revenue, Decimal::from(55));
+    }
+
+    #[test]
+    fn same_day_rows_apart_are_merged() {
+        let rows = vec![
+            row("a", d(1, 5), "1"),
+            row("b", d(1, 1), "2"),
+            row("a", d(1, 1), "4"),
+            row("a", d(1, 5), "8"),
+        ];
+        let summaries = build(rows, None, None);
+        let a = &summaries.customers[0];
+        assert_eq!(a.id, "a");
+        assert_eq!(a.frequency, 1);
+        assert_eq!(a.first_value, Decimal::from(4));
+        assert_eq!(a.monetary_value, Decimal::from(9));
+        assert_eq!(a.transactions, 3);
+        assert_eq!(summaries.customers[1].id, "b");
     }
 
     #[test]

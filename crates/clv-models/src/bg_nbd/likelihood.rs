@@ -2,8 +2,9 @@
 
 use statrs::function::gamma::digamma;
 
-use crate::btyd::{Pattern, Rfm, TransactionProcess};
+use crate::btyd::{Pattern, Rfm};
 use crate::fit::LogLikelihood;
+use crate::fit::sum::{sum_arrays_with_state, sum_with_state};
 use crate::special::log_sum_exp;
 
 use super::process::BgNbdProcess;
@@ -34,7 +35,20 @@ impl LogLikelihood for BgNbdLikelihood {
 
     fn log_likelihood(&self, params: &[f64]) -> f64 {
         let process = BgNbdProcess::from_params(params);
-        self.patterns.iter().map(|pattern| pattern.count * process.log_likelihood(pattern.rfm)).sum()
+        // Patterns are sorted by x, so each chunk computes the terms in x once per distinct x.
+        sum_with_state(&self.patterns, |cache: &mut Option<(f64, f64)>, pattern| {
+            let x = pattern.rfm.x;
+            let frequency_terms = match *cache {
+                Some((cached_x, terms)) if cached_x == x => terms,
+                _ => {
+                    let terms = process.ln_frequency_terms(x);
+                    *cache = Some((x, terms));
+                    terms
+                }
+            };
+            let (alive, dropped) = process.ln_alive_and_dropped(pattern.rfm);
+            pattern.count * (frequency_terms + log_sum_exp(alive, dropped))
+        })
     }
 
     /// Differentiates `ln L = A + ln(e^S + [x > 0] e^D)` term by term, with
@@ -45,35 +59,47 @@ impl LogLikelihood for BgNbdLikelihood {
     /// their shares `π_S` and `π_D = 1 - π_S` of the likelihood.
     fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
         let process = BgNbdProcess::from_params(params);
-        let mut gradient = vec![0.0; 4];
-        for pattern in &self.patterns {
-            let customer = customer_gradient(&process, pattern.rfm);
-            for (total, term) in gradient.iter_mut().zip(customer) {
-                *total += pattern.count * term;
-            }
-        }
-        Some(gradient)
+        let gradient =
+            sum_arrays_with_state(&self.patterns, |cache: &mut Option<(f64, [f64; 3])>, pattern| {
+                let x = pattern.rfm.x;
+                let digammas = match *cache {
+                    Some((cached_x, digammas)) if cached_x == x => digammas,
+                    _ => {
+                        let digammas = frequency_digammas(&process, x);
+                        *cache = Some((x, digammas));
+                        digammas
+                    }
+                };
+                customer_gradient(&process, pattern.rfm, digammas).map(|term| pattern.count * term)
+            });
+        Some(gradient.to_vec())
     }
 }
 
-/// Returns the gradient of one customer's log-likelihood with respect to `[r, alpha, a, b]`.
-fn customer_gradient(process: &BgNbdProcess, rfm: Rfm) -> [f64; 4] {
+/// Returns the digamma differences of the gradient that depend on x alone:
+/// `ψ(r + x) - ψ(r)`, `ψ(a + b) - ψ(a + b + x)` and
+/// `ψ(a + b) - ψ(a + b + x) + ψ(b + x) - ψ(b)`.
+fn frequency_digammas(process: &BgNbdProcess, x: f64) -> [f64; 3] {
+    let BgNbdProcess { r, a, b, .. } = *process;
+    let d_a_common = digamma(a + b) - digamma(a + b + x);
+    [digamma(r + x) - digamma(r), d_a_common, d_a_common + digamma(b + x) - digamma(b)]
+}
+
+/// Returns the gradient of one customer's log-likelihood with respect to
+/// `[r, alpha, a, b]`, given the [`frequency_digammas`] of its x.
+fn customer_gradient(process: &BgNbdProcess, rfm: Rfm, digammas: [f64; 3]) -> [f64; 4] {
     let BgNbdProcess { r, alpha, a, b } = *process;
     let Rfm { x, t_x, t } = rfm;
+    let [d_r_common, d_a_common, d_b_common] = digammas;
 
     // Shares of the "alive at T" and "dropped out at t_x" terms.
     let (alive, dropped) = process.ln_alive_and_dropped(rfm);
     let dropped_share = (dropped - log_sum_exp(alive, dropped)).exp();
     let alive_share = 1.0 - dropped_share;
 
-    let d_r = digamma(r + x)
-        - digamma(r)
-        - alive_share * (t / alpha).ln_1p()
-        - dropped_share * (t_x / alpha).ln_1p();
+    let d_r = d_r_common - alive_share * (t / alpha).ln_1p() - dropped_share * (t_x / alpha).ln_1p();
     let d_alpha = r / alpha - (r + x) * (alive_share / (alpha + t) + dropped_share / (alpha + t_x));
-    let d_a_common = digamma(a + b) - digamma(a + b + x);
     let d_a = d_a_common + if x == 0.0 { 0.0 } else { dropped_share / a };
-    let d_b =
-        d_a_common + digamma(b + x) - digamma(b) - if x == 0.0 { 0.0 } else { dropped_share / (b + x - 1.0) };
+    let d_b = d_b_common - if x == 0.0 { 0.0 } else { dropped_share / (b + x - 1.0) };
     [d_r, d_alpha, d_a, d_b]
 }

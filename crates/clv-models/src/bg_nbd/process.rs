@@ -36,6 +36,13 @@ impl BgNbdProcess {
     /// term of one who dropped out right after the last purchase, and it is
     /// negative infinity when `x = 0`. `a / (b + x - 1)` is
     /// `B(a + 1, b + x - 1) / B(a, b + x)`.
+    /// Returns `ln Γ(r + x) - ln Γ(r) + ln B(a, b + x) - ln B(a, b)`, the part
+    /// of a customer's log-likelihood that depends on x alone.
+    pub(super) fn ln_frequency_terms(&self, x: f64) -> f64 {
+        let BgNbdProcess { r, a, b, .. } = *self;
+        ln_gamma(r + x) - ln_gamma(r) + ln_beta(a, b + x) - ln_beta(a, b)
+    }
+
     pub(super) fn ln_alive_and_dropped(&self, rfm: Rfm) -> (f64, f64) {
         let BgNbdProcess { r, alpha, a, b } = *self;
         let Rfm { x, t_x, t } = rfm;
@@ -64,11 +71,8 @@ impl TransactionProcess for BgNbdProcess {
     ///   + [x > 0] B(a + 1, b + x - 1) / B(a, b) Γ(r + x) α^r / (Γ(r) (α + t_x)^(r + x)).
     /// ```
     fn log_likelihood(&self, rfm: Rfm) -> f64 {
-        let BgNbdProcess { r, a, b, .. } = *self;
-        let x = rfm.x;
-        let common = ln_gamma(r + x) - ln_gamma(r) + ln_beta(a, b + x) - ln_beta(a, b);
         let (alive, dropped) = self.ln_alive_and_dropped(rfm);
-        common + log_sum_exp(alive, dropped)
+        self.ln_frequency_terms(rfm.x) + log_sum_exp(alive, dropped)
     }
 
     /// Returns `E[Y(t) | x, t_x, T] = P(alive) E(t | alive)`, where the
@@ -78,6 +82,16 @@ impl TransactionProcess for BgNbdProcess {
         let Rfm { x, t: age, .. } = rfm;
         let if_active = expected_purchases_if_active(r + x, alpha + age, a, b + x, t);
         self.p_alive(rfm) * if_active
+    }
+
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        let BgNbdProcess { r, alpha, a, b } = *self;
+        let Rfm { x, t: age, .. } = rfm;
+        let p_alive = self.p_alive(rfm);
+        times
+            .iter()
+            .map(|&t| p_alive * expected_purchases_if_active(r + x, alpha + age, a, b + x, t))
+            .collect()
     }
 
     /// Returns `1 / (1 + [x > 0] a / (b + x - 1) ((α + T) / (α + t_x))^(r + x))`.

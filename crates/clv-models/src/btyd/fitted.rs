@@ -5,8 +5,14 @@ use clv_core::{
     TimeUnit, money_from_f64,
 };
 
+use rayon::prelude::*;
+
 use super::{Rfm, Spend, TransactionProcess};
 use crate::fit::MleFit;
+
+/// Number of customers from which predictions are computed in parallel;
+/// below it the threads cost more than they save.
+const PARALLEL_CUSTOMERS: usize = 4_096;
 
 /// A fitted transaction process and spend model, predicting CLV per customer.
 ///
@@ -73,13 +79,18 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
     ) -> Result<Prediction, String> {
         let rfm = Rfm::of(customer);
         let horizon = request.horizon;
-        let expected_transactions = self.process.conditional_expected_transactions(rfm, horizon);
         let p_alive = self.process.p_alive(rfm);
         let value = self.spend.value_per_transaction(customer);
 
-        let discounted_transactions = request.discount.present_value(horizon, |start, end| {
-            self.process.conditional_expected_transactions(rfm, end)
-                - self.process.conditional_expected_transactions(rfm, start)
+        // The expectation at 0 and at the end of each unit of the horizon, so
+        // each unit's purchases are the difference of two neighbours.
+        let times = unit_boundaries(horizon);
+        let curve = self.process.conditional_expected_transactions_at(rfm, &times);
+        let expected_transactions = curve.last().copied().unwrap_or(0.0);
+        let mut unit = 0;
+        let discounted_transactions = request.discount.present_value(horizon, |_, _| {
+            unit += 1;
+            curve[unit] - curve[unit - 1]
         });
         let clv = discounted_transactions * value * request.margin;
 
@@ -101,6 +112,18 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
     }
 }
 
+/// Returns 0 and the end of each unit of `(0, horizon]`, in the order that
+/// [`clv_core::Discount::present_value`] visits them: 1, 2, ... and then `horizon`.
+fn unit_boundaries(horizon: f64) -> Vec<f64> {
+    let mut times = vec![0.0];
+    let mut k = 1u32;
+    while *times.last().expect("times starts with 0") < horizon {
+        times.push(f64::from(k).min(horizon));
+        k += 1;
+    }
+    times
+}
+
 impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
     fn predict(
         &self,
@@ -108,10 +131,17 @@ impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
         request: &PredictionRequest,
     ) -> Result<Vec<Prediction>, ModelError> {
         self.check_unit(request)?;
+        let predictions: Vec<Result<Prediction, String>> = if customers.len() >= PARALLEL_CUSTOMERS {
+            customers.par_iter().map(|customer| self.predict_one(customer, request)).collect()
+        } else {
+            customers.iter().map(|customer| self.predict_one(customer, request)).collect()
+        };
+        // The first failing customer in input order is reported, whatever the thread count.
         customers
             .iter()
-            .map(|customer| {
-                self.predict_one(customer, request)
+            .zip(predictions)
+            .map(|(customer, prediction)| {
+                prediction
                     .map_err(|message| ModelError::Prediction { customer: customer.id.clone(), message })
             })
             .collect()

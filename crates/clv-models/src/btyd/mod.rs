@@ -5,10 +5,12 @@
 mod fitted;
 mod patterns;
 mod spend;
+mod subsample;
 
 pub use fitted::FittedTransactionModel;
 pub use patterns::{Pattern, compress};
 pub use spend::{GivenGammaGamma, Spend, SpendSetting};
+pub use subsample::{is_large, subsample_start};
 
 use clv_core::CustomerSummary;
 
@@ -38,6 +40,15 @@ pub trait TransactionProcess: Send + Sync + std::fmt::Debug {
 
     /// Expected number of transactions in `(T, T + t]` given the summary.
     fn conditional_expected_transactions(&self, rfm: Rfm, t: f64) -> f64;
+
+    /// Expected number of transactions in `(T, T + t]` for each `t` of `times`.
+    ///
+    /// The default calls [`conditional_expected_transactions`](Self::conditional_expected_transactions)
+    /// once per time. Processes whose expectation is P(alive) times a function
+    /// of `t` override it to compute P(alive) once.
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        times.iter().map(|&t| self.conditional_expected_transactions(rfm, t)).collect()
+    }
 
     /// Probability that the customer is still active at `T`.
     fn p_alive(&self, rfm: Rfm) -> f64;
@@ -75,8 +86,11 @@ pub fn fit_transaction_model<P: TransactionProcess>(
             data.customers.len()
         )));
     }
-    let mle = crate::fit::maximise(likelihood, starts)
+    let mut mle = crate::fit::maximise(likelihood, starts)
         .map_err(|error| ModelError::CannotFit(format!("{kind}: {error}")))?;
+    if is_large(data.customers.len()) {
+        mle = crate::fit::newton_polish(likelihood, mle);
+    }
     if !mle.converged {
         log::warn!("{kind} did not converge after {} iterations; its fit is flagged", mle.iterations);
     }

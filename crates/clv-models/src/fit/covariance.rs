@@ -56,6 +56,34 @@ pub(super) fn standard_errors(information: &[Vec<f64>]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Solves `information x = gradient` for a symmetric positive definite
+/// `information`, with the same equilibration and pivot check as
+/// [`standard_errors`]; `None` when the matrix is not positive definite.
+pub(super) fn solve(information: &[Vec<f64>], gradient: &[f64]) -> Option<Vec<f64>> {
+    let dimension = information.len();
+    if information.iter().flatten().any(|value| !value.is_finite()) {
+        return None;
+    }
+    let diagonal: Vec<f64> = (0..dimension).map(|i| information[i][i]).collect();
+    if diagonal.iter().any(|value| *value <= 0.0) {
+        return None;
+    }
+    let scales: Vec<f64> = diagonal.iter().map(|value| value.sqrt()).collect();
+    let equilibrated: Vec<Vec<f64>> = (0..dimension)
+        .map(|i| (0..dimension).map(|j| information[i][j] / (scales[i] * scales[j])).collect())
+        .collect();
+    let inverse_factor = invert_lower_triangular(&cholesky(&equilibrated)?);
+
+    // With S = D^-1/2 I D^-1/2 = L L^T, x = D^-1/2 L^-T L^-1 D^-1/2 g.
+    let scaled: Vec<f64> = (0..dimension).map(|i| gradient[i] / scales[i]).collect();
+    let forward: Vec<f64> =
+        (0..dimension).map(|i| (0..=i).map(|k| inverse_factor[i][k] * scaled[k]).sum()).collect();
+    let solution = (0..dimension)
+        .map(|i| (i..dimension).map(|k| inverse_factor[k][i] * forward[k]).sum::<f64>() / scales[i])
+        .collect();
+    Some(solution)
+}
+
 /// Returns the lower triangular `L` with `matrix = L L^T`, or `None` when a
 /// squared pivot falls below [`MIN_SQUARED_PIVOT`].
 fn cholesky(matrix: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
@@ -130,6 +158,17 @@ mod tests {
         let errors = standard_errors(&information);
         assert_close(errors[0], 1e-3 * (3.0_f64 / 5.0).sqrt(), 1e-13);
         assert_close(errors[1], 1e3 * (2.0_f64 / 5.0).sqrt(), 1e-13);
+    }
+
+    /// The solution of a 2x2 system, against its closed form.
+    #[test]
+    fn solve_two_by_two() {
+        let information = vec![vec![4.0, 1.0], vec![1.0, 3.0]];
+        let solution = solve(&information, &[1.0, 2.0]).unwrap();
+        // Closed form: the inverse of [[4, 1], [1, 3]] is [[3, -1], [-1, 4]] / 11.
+        assert!((solution[0] - 1.0 / 11.0).abs() < 1e-15, "{solution:?}");
+        assert!((solution[1] - 7.0 / 11.0).abs() < 1e-15, "{solution:?}");
+        assert_eq!(solve(&[vec![1.0, 2.0], vec![2.0, 1.0]], &[1.0, 1.0]), None);
     }
 
     #[test]

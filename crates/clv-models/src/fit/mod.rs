@@ -20,6 +20,10 @@ mod limits;
 mod line_search;
 mod objective;
 mod optimiser;
+mod polish;
+pub(crate) mod sum;
+
+pub use polish::newton_polish;
 
 use objective::{Point, finite_log_likelihood};
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use statrs::function::gamma::digamma;
 
 use crate::fit::LogLikelihood;
+use crate::fit::sum::{sum_arrays_with_state, sum_with_state};
 use crate::special::ln_gamma;
 
 /// A distinct (x, m) pair of repeat purchase days and their mean value, and
@@ -73,25 +74,44 @@ impl GammaGammaLikelihood {
 /// textbook form are regrouped as `-p x ln(1 + gamma / (x m)) - q ln(1 + x m
 /// / gamma) - ln m`, which does not lose precision when `x m` is far from
 /// gamma.
+#[cfg(test)]
 pub(super) fn customer_log_likelihood(p: f64, q: f64, gamma: f64, x: f64, m: f64) -> f64 {
+    customer_log_likelihood_from(frequency_terms(p, q, x), p, q, gamma, x, m)
+}
+
+/// Computes the part of [`customer_log_likelihood`] that depends on x but not on m.
+fn frequency_terms(p: f64, q: f64, x: f64) -> f64 {
+    let px = p * x;
+    ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
+}
+
+/// Completes [`customer_log_likelihood`] from its [`frequency_terms`].
+fn customer_log_likelihood_from(frequency_terms: f64, p: f64, q: f64, gamma: f64, x: f64, m: f64) -> f64 {
     let px = p * x;
     let value = x * m;
-    ln_gamma(px + q)
-        - ln_gamma(px)
-        - ln_gamma(q)
-        - px * (gamma / value).ln_1p()
-        - q * (value / gamma).ln_1p()
-        - m.ln()
+    frequency_terms - px * (gamma / value).ln_1p() - q * (value / gamma).ln_1p() - m.ln()
 }
 
 /// Gradient of [`customer_log_likelihood`] with respect to (p, q, gamma).
+#[cfg(test)]
 pub(super) fn customer_gradient(p: f64, q: f64, gamma: f64, x: f64, m: f64) -> [f64; 3] {
+    customer_gradient_from(frequency_digammas(p, q, x), p, q, gamma, x, m)
+}
+
+/// Computes `digamma(p x + q)`, `digamma(p x)` and `digamma(q)`, which depend on x but not on m.
+fn frequency_digammas(p: f64, q: f64, x: f64) -> [f64; 3] {
+    let px = p * x;
+    [digamma(px + q), digamma(px), digamma(q)]
+}
+
+/// Completes [`customer_gradient`] from its [`frequency_digammas`].
+fn customer_gradient_from(digammas: [f64; 3], p: f64, q: f64, gamma: f64, x: f64, m: f64) -> [f64; 3] {
+    let [digamma_sum, digamma_px, digamma_q] = digammas;
     let px = p * x;
     let value = x * m;
-    let digamma_sum = digamma(px + q);
     [
-        x * (digamma_sum - digamma(px) - (gamma / value).ln_1p()),
-        digamma_sum - digamma(q) - (value / gamma).ln_1p(),
+        x * (digamma_sum - digamma_px - (gamma / value).ln_1p()),
+        digamma_sum - digamma_q - (value / gamma).ln_1p(),
         q / gamma - (px + q) / (gamma + value),
     ]
 }
@@ -103,23 +123,36 @@ impl LogLikelihood for GammaGammaLikelihood {
 
     fn log_likelihood(&self, params: &[f64]) -> f64 {
         let [p, q, gamma] = [params[0], params[1], params[2]];
-        self.patterns
-            .iter()
-            .map(|pattern| {
-                pattern.count * customer_log_likelihood(p, q, gamma, pattern.x, pattern.mean_value)
-            })
-            .sum()
+        // Patterns are sorted by x, so each chunk computes the terms in x once per distinct x.
+        sum_with_state(&self.patterns, |cache: &mut Option<(f64, f64)>, pattern| {
+            let x = pattern.x;
+            let terms = match *cache {
+                Some((cached_x, terms)) if cached_x == x => terms,
+                _ => {
+                    let terms = frequency_terms(p, q, x);
+                    *cache = Some((x, terms));
+                    terms
+                }
+            };
+            pattern.count * customer_log_likelihood_from(terms, p, q, gamma, x, pattern.mean_value)
+        })
     }
 
     fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
         let [p, q, gamma] = [params[0], params[1], params[2]];
-        let mut total = vec![0.0; 3];
-        for pattern in &self.patterns {
-            let gradient = customer_gradient(p, q, gamma, pattern.x, pattern.mean_value);
-            for (sum, component) in total.iter_mut().zip(gradient) {
-                *sum += pattern.count * component;
-            }
-        }
-        Some(total)
+        let total = sum_arrays_with_state(&self.patterns, |cache: &mut Option<(f64, [f64; 3])>, pattern| {
+            let x = pattern.x;
+            let digammas = match *cache {
+                Some((cached_x, digammas)) if cached_x == x => digammas,
+                _ => {
+                    let digammas = frequency_digammas(p, q, x);
+                    *cache = Some((x, digammas));
+                    digammas
+                }
+            };
+            customer_gradient_from(digammas, p, q, gamma, x, pattern.mean_value)
+                .map(|term| pattern.count * term)
+        });
+        Some(total.to_vec())
     }
 }

@@ -69,6 +69,14 @@ impl TransactionProcess for MbgNbdProcess {
         self.p_alive(rfm) * if_active
     }
 
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        let MbgNbdProcess { r, alpha, a, b } = *self;
+        let Rfm { x, t: age, .. } = rfm;
+        let p_alive = self.p_alive(rfm);
+        let if_active = |t| expected_purchases_if_active(r + x, alpha + age, a, b + x + 1.0, t);
+        times.iter().map(|&t| p_alive * if_active(t)).collect()
+    }
+
     /// Returns `1 / (1 + a / (b + x) ((α + T) / (α + t_x))^(r + x))`, which is
     /// below 1 even for `x = 0` because a customer can drop out right after
     /// the first purchase.

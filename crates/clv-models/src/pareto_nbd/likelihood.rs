@@ -23,6 +23,7 @@ use super::ParetoNbdProcess;
 use super::quadrature::ln_integral;
 use crate::btyd::{Pattern, Rfm};
 use crate::fit::LogLikelihood;
+use crate::fit::sum::sum;
 use crate::special::{ln_gamma, ln_hyp2f1, log_diff_exp, log_sum_exp};
 
 /// Computes ln A0, negative infinity when `t_x >= T` (A0 is then exactly 0).
@@ -47,10 +48,34 @@ pub(super) fn ln_a0(process: &ParetoNbdProcess, rfm: Rfm) -> f64 {
         return -m * (alpha + t_x).ln() + (-(-m * ln_growth).exp_m1()).ln();
     }
 
-    if let Some(ln_value) = ln_a0_hypergeometric(process, rfm) {
-        return ln_value;
+    if !quadrature_is_certain(process, rfm) {
+        if let Some(ln_value) = ln_a0_hypergeometric(process, rfm) {
+            return ln_value;
+        }
     }
     m.ln() + ln_dropout_integral(process, rfm)
+}
+
+/// Returns whether the hypergeometric terms at t_x and T are certain to
+/// differ by at most a factor of 2, so [`ln_a0`] would integrate anyway and
+/// both 2F1 evaluations can be skipped.
+///
+/// With the integrand `f(u) = (α+u)^-(r+x) (β+u)^-(s+1)`, decreasing in u,
+/// and `c = min(α, β)`, the terms differ by at most 2 when
+/// `∫_{t_x}^T f <= ∫_T^∞ f`. The left side is at most `(T - t_x) f(t_x)`.
+/// For `u = T + v`, both `(α+u) / (α+T)` and `(β+u) / (β+T)` are at most
+/// `1 + v / (c+T)`, so the right side is at least `f(T) (c+T) / m`.
+/// The check compares those two bounds, so it can return `false` where the
+/// terms are close, and then the 2F1 terms decide.
+fn quadrature_is_certain(process: &ParetoNbdProcess, rfm: Rfm) -> bool {
+    let ParetoNbdProcess { r, alpha, s, beta } = *process;
+    let Rfm { x, t_x, t } = rfm;
+    let m = r + s + x;
+    let ln_decay =
+        (r + x) * ((t - t_x) / (alpha + t_x)).ln_1p() + (s + 1.0) * ((t - t_x) / (beta + t_x)).ln_1p();
+    let ln_interval_bound = (t - t_x).ln() + ln_decay;
+    let ln_tail_bound = (alpha.min(beta) + t).ln() - m.ln();
+    ln_interval_bound <= ln_tail_bound
 }
 
 /// Computes ln A0 from the two hypergeometric terms, or `None` when their
@@ -141,10 +166,7 @@ impl LogLikelihood for ParetoNbdLikelihood {
             return f64::NEG_INFINITY;
         }
         let process = ParetoNbdProcess::from_params(params);
-        self.patterns
-            .iter()
-            .map(|pattern| pattern.count * likelihood_parts(&process, pattern.rfm).ln_likelihood)
-            .sum()
+        sum(&self.patterns, |pattern| pattern.count * likelihood_parts(&process, pattern.rfm).ln_likelihood)
     }
 
     // NOTE: there is no analytic gradient, so the optimiser uses central

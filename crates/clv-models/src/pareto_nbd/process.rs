@@ -64,6 +64,20 @@ impl TransactionProcess for ParetoNbdProcess {
         p_alive * (r + x) / (alpha + age) * (beta + age) * integral_of_exponential(s - 1.0, ln_growth)
     }
 
+    fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
+        let p_alive = self.p_alive(rfm);
+        let ParetoNbdProcess { r, alpha, s, beta } = *self;
+        let Rfm { x, t: age, .. } = rfm;
+        let expected = |t: f64| {
+            if p_alive == 0.0 || t <= 0.0 {
+                return 0.0;
+            }
+            let ln_growth = (t / (beta + age)).ln_1p();
+            p_alive * (r + x) / (alpha + age) * (beta + age) * integral_of_exponential(s - 1.0, ln_growth)
+        };
+        times.iter().map(|&t| expected(t)).collect()
+    }
+
     /// Computes `1 / (1 + (s / (r+s+x)) (α+T)^(r+x) (β+T)^s A0)`, which is 1
     /// when `t_x = T` because A0 is then 0.
     fn p_alive(&self, rfm: Rfm) -> f64 {
