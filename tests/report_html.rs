@@ -89,7 +89,7 @@ fn cdnow_html_numbers_equal_json() {
     let report = cdnow();
     let html = render_html(&report).unwrap();
     let checked = assert_cells_match_json(&html, &report);
-    // Data table, 5 x 13 comparison cells, parameters, tiers, deciles and customers.
+    // Data table, 6 x 13 comparison cells, parameters, tiers, deciles and customers.
     assert!(checked > 400, "only {checked} numbers carry a data-json pointer");
     let pointers: Vec<String> = data_cells(&html).into_iter().map(|(pointer, _)| pointer).collect();
     for expected in [
