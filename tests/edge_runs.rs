@@ -204,6 +204,30 @@ fn fit_at_parameter_limit_is_flagged() {
     assert_eq!(status(&report, "historical"), "ok");
 }
 
+#[test]
+fn overflowing_spend_fails_without_nan() {
+    // Amounts near Decimal's maximum, 7.9e28 / 1000, mixed with returns:
+    // the spend estimates overflow, and a model that cannot predict must say
+    // so in words, since no report may show NaN.
+    let log = "customer,date,amount\n\
+        c5,2024-06-17,79228162514264337593543950\nc4,2024-01-05,12.50\nc4,2024-01-06,-5\n\
+        c4,2024-06-14,3\nc0,2024-02-18,79228162514264337593543950\nc4,2024-03-14,0.01\n\
+        c3,2024-08-12,12.50\nc1,2024-02-20,1000\nc4,2024-06-17,-5\n\
+        c5,2024-02-18,79228162514264337593543950\nc3,2024-03-16,-5\nc4,2024-08-01,12.50\n\
+        c1,2024-06-08,-5\nc3,2024-07-01,1000\nc5,2024-06-04,3\nc0,2024-07-10,0.01\n\
+        c3,2024-07-18,1000\nc1,2024-02-02,79228162514264337593543950\nc0,2024-01-10,3\n\
+        c2,2024-01-31,-5\nc0,2024-04-15,3\nc1,2024-06-24,0\n";
+
+    let (_, report, _) = run_log("overflowing_spend", log, "", "time_unit = \"month\"");
+
+    assert_eq!(status(&report, "historical"), "ok");
+    for model in &report.models {
+        if let Some(message) = &model.error {
+            assert!(!message.contains("NaN") && !message.contains("inf"), "{}: {message}", model.name);
+        }
+    }
+}
+
 /// Runs a config with every model on `log` and returns the run's error.
 fn run_error(name: &str, log: &str) -> String {
     let dir = scratch_dir(env!("CARGO_TARGET_TMPDIR"), name);

@@ -31,8 +31,7 @@ impl Progress for Bars {
                         .progress_chars("=> "),
                 ),
             None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-                ProgressStyle::with_template("{spinner} {msg} {human_pos} ({elapsed})")
-                    .expect("the template is valid"),
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("the template is valid"),
             ),
         };
         bar.set_message(step.to_string());
@@ -49,7 +48,7 @@ impl Progress for Bars {
             if let Some((bar, step)) = current.as_ref() {
                 bar.set_position(done);
                 if bar.length().is_none() {
-                    bar.set_message(format!("{step}: {done}"));
+                    bar.set_message(format!("{step}: {}", indicatif::HumanCount(done)));
                 }
             }
         }

@@ -55,8 +55,25 @@ impl Discount {
     }
 
     /// Present value of a constant stream of `rate` per unit over `(0, horizon]`.
+    ///
+    /// Equals [`Discount::present_value`] with `rate * (end - start)` per
+    /// unit, in closed form: `n` whole units give the geometric sum
+    /// `v (1 - v^n) / (1 - v)` with `v = 1 / (1 + r)`, and a fractional last
+    /// unit `f` adds `f v^(n + 1)`. The cost does not grow with the horizon.
     pub fn present_value_of_rate(&self, rate: f64, horizon: f64) -> f64 {
-        self.present_value(horizon, |start, end| rate * (end - start))
+        if horizon.is_nan() || horizon <= 0.0 {
+            return 0.0;
+        }
+        let whole_units = horizon.floor();
+        let fraction = horizon - whole_units;
+        let whole_sum = if self.per_unit_rate == 0.0 {
+            whole_units
+        } else {
+            let v = 1.0 / (1.0 + self.per_unit_rate);
+            v * (1.0 - v.powf(whole_units)) / (1.0 - v)
+        };
+        let fraction_factor = (1.0 + self.per_unit_rate).powf(-(whole_units + 1.0));
+        rate * (whole_sum + fraction * fraction_factor)
     }
 }
 
@@ -69,6 +86,19 @@ mod tests {
         let discount = Discount::from_annual(0.1, TimeUnit::Week);
         let compounded = (1.0 + discount.per_unit_rate()).powf(365.25 / 7.0);
         assert!((compounded - 1.1).abs() < 1e-12, "{compounded}");
+    }
+
+    #[test]
+    fn rate_closed_form_matches_unit_sum() {
+        // The closed form must equal the unit-by-unit sum to 1e-12 relative.
+        for annual_rate in [0.0, 0.1, 0.5] {
+            let discount = Discount::from_annual(annual_rate, TimeUnit::Week);
+            for horizon in [0.0, 0.4, 1.0, 7.5, 52.0, 260.25] {
+                let closed = discount.present_value_of_rate(3.0, horizon);
+                let summed = discount.present_value(horizon, |start, end| 3.0 * (end - start));
+                assert!((closed - summed).abs() <= 1e-12 * summed.abs().max(1.0), "{closed} vs {summed}");
+            }
+        }
     }
 
     #[test]

@@ -53,7 +53,13 @@ fn spec(file: &TempFile, options: (u8, bool, bool, bool)) -> SourceSpec {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        // A fixed seed keeps the test command repeatable; the fuzz targets explore further.
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261205),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_log_reads_or_fails(

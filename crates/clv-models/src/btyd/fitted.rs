@@ -95,14 +95,14 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
         let clv = discounted_transactions * value * request.margin;
 
         if !(expected_transactions.is_finite() && expected_transactions >= 0.0) {
-            return Err(format!("expected transactions are {expected_transactions}"));
+            return Err(format!("expected transactions are {}", describe(expected_transactions)));
         }
         if !(0.0..=1.0).contains(&p_alive) {
             return Err(format!("P(alive) is {p_alive}"));
         }
         let value_per_transaction =
-            money_from_f64(value).ok_or(format!("value per purchase day is {value}"))?;
-        let clv = money_from_f64(clv).ok_or(format!("CLV is {clv}"))?;
+            money_from_f64(value).ok_or_else(|| format!("value per purchase day is {}", describe(value)))?;
+        let clv = money_from_f64(clv).ok_or_else(|| format!("CLV is {}", describe(clv)))?;
         Ok(Prediction {
             expected_transactions,
             value_per_transaction: Some(value_per_transaction),
@@ -202,7 +202,17 @@ impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
         let clv = discounted_transactions * value * request.margin;
         money_from_f64(clv).map(Some).ok_or_else(|| ModelError::Prediction {
             customer: "average new customer".to_string(),
-            message: format!("CLV is {clv}"),
+            message: format!("CLV is {}", describe(clv)),
         })
+    }
+}
+
+/// Describes a value that cannot be a prediction, without printing NaN or
+/// infinity, which a report must never show as a number.
+fn describe(value: f64) -> String {
+    if !value.is_finite() {
+        "not a finite number: the estimates overflow; check the fit status and the amounts".to_string()
+    } else {
+        format!("{value:e}, beyond the range of money amounts")
     }
 }
