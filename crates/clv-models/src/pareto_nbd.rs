@@ -22,6 +22,8 @@
 //! CLV comes from the shared [`FittedTransactionModel`], with the spend model
 //! of the `spend` setting.
 
+mod dropout_rule;
+mod gradient;
 mod likelihood;
 mod process;
 mod quadrature;

@@ -20,10 +20,11 @@
 use std::f64::consts::LN_2;
 
 use super::ParetoNbdProcess;
+use super::gradient::{FrequencyTerms, ln_likelihood_and_gradient};
 use super::quadrature::ln_integral;
 use crate::btyd::{Pattern, Rfm};
 use crate::fit::LogLikelihood;
-use crate::fit::sum::sum;
+use crate::fit::sum::sum_arrays_with_state;
 use crate::special::{ln_gamma, ln_hyp2f1, log_diff_exp, log_sum_exp};
 
 /// Computes ln A0, negative infinity when `t_x >= T` (A0 is then exactly 0).
@@ -162,16 +163,30 @@ impl LogLikelihood for ParetoNbdLikelihood {
 
     /// Returns negative infinity unless all four parameters are finite and positive.
     fn log_likelihood(&self, params: &[f64]) -> f64 {
-        if params.len() != 4 || !params.iter().all(|value| value.is_finite() && *value > 0.0) {
-            return f64::NEG_INFINITY;
-        }
-        let process = ParetoNbdProcess::from_params(params);
-        sum(&self.patterns, |pattern| pattern.count * likelihood_parts(&process, pattern.rfm).ln_likelihood)
+        self.value_and_gradient(params).map_or(f64::NEG_INFINITY, |(value, _)| value)
     }
 
-    // NOTE: there is no analytic gradient, so the optimiser uses central
-    // differences. The derivatives with respect to α and β are integrals of
-    // the same form with shifted exponents. Those with respect to r and s
-    // weight the integrand by ln(α+τ) and ln(β+τ). They are derivatives of
-    // 2F1 in its parameters, which have no closed form in terms of 2F1.
+    /// Returns `None` unless all four parameters are finite and positive.
+    fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
+        self.value_and_gradient(params).map(|(_, gradient)| gradient)
+    }
+}
+
+impl ParetoNbdLikelihood {
+    /// Computes the log-likelihood and its gradient in one pass over the
+    /// patterns, with the fixed rule of [`super::dropout_rule`].
+    fn value_and_gradient(&self, params: &[f64]) -> Option<(f64, Vec<f64>)> {
+        if params.len() != 4 || !params.iter().all(|value| value.is_finite() && *value > 0.0) {
+            return None;
+        }
+        let process = ParetoNbdProcess::from_params(params);
+        let [value, gradient @ ..] =
+            sum_arrays_with_state(&self.patterns, |cache: &mut Option<FrequencyTerms>, pattern| {
+                let frequency = FrequencyTerms::cached(cache, process.r, pattern.rfm.x);
+                let (value, gradient) = ln_likelihood_and_gradient(&process, pattern.rfm, frequency);
+                let count = pattern.count;
+                [count * value, count * gradient[0], count * gradient[1], count * gradient[2], count * gradient[3]]
+            });
+        Some((value, gradient.to_vec()))
+    }
 }
