@@ -14,6 +14,10 @@ use super::{LogLikelihood, MleFit};
 /// Maximum number of Newton steps.
 const MAX_STEPS: usize = 3;
 
+/// Predicted gain in log-likelihood, relative to |LL|, below which no
+/// Newton step is tried: about the rounding of a sum over a million terms.
+const NEGLIGIBLE_GAIN: f64 = 1e-14;
+
 /// Maximum number of halvings of a step that leaves the positive parameters
 /// or lowers the log-likelihood.
 const MAX_HALVINGS: usize = 10;
@@ -32,6 +36,12 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
         let Some(step) = solve(&information, &gradient) else {
             return polished;
         };
+        let predicted_gain: f64 = 0.5 * gradient.iter().zip(&step).map(|(slope, delta)| slope * delta).sum::<f64>();
+        if predicted_gain <= NEGLIGIBLE_GAIN * polished.log_likelihood.abs() {
+            // Closer than rounding can tell: halving the step would only
+            // spend passes on noise.
+            break;
+        }
         let Some((params, log_likelihood)) = best_step(likelihood, &polished, &step) else {
             break;
         };

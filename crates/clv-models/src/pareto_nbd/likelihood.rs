@@ -18,6 +18,8 @@
 //! and at T.
 
 use std::f64::consts::LN_2;
+use std::collections::VecDeque;
+use std::sync::Mutex;
 
 use super::ParetoNbdProcess;
 use super::gradient::{FrequencyTerms, ln_likelihood_and_gradient};
@@ -139,15 +141,39 @@ pub(super) fn likelihood_parts(process: &ParetoNbdProcess, rfm: Rfm) -> Likeliho
 /// differ by more than a factor of 2. Otherwise, when t_x is close to T on
 /// the scale of the integrand, it is integrated over the dropout time in
 /// (t_x, T], because the difference of the terms would cancel.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ParetoNbdLikelihood {
     patterns: Vec<Pattern>,
+    /// The parameters, log-likelihood and gradient of the last passes, the
+    /// newest last. The optimiser asks for the value and then the gradient
+    /// at the same point, and one pass gives both. The observed information
+    /// probes the same points around an optimum each time it is computed
+    /// there, so the fit's last steps reuse the passes of the first.
+    recent: Mutex<VecDeque<Evaluation>>,
+}
+
+/// Number of recent passes kept: the centre and the 8 probes of the
+/// observed information, and a few more.
+const RECENT: usize = 12;
+
+/// The log-likelihood and its gradient at `params`.
+#[derive(Clone, Debug)]
+struct Evaluation {
+    params: Vec<f64>,
+    value: f64,
+    gradient: Vec<f64>,
+}
+
+impl Clone for ParetoNbdLikelihood {
+    fn clone(&self) -> ParetoNbdLikelihood {
+        ParetoNbdLikelihood::new(self.patterns.clone())
+    }
 }
 
 impl ParetoNbdLikelihood {
     /// Creates the likelihood of `patterns`.
     pub fn new(patterns: Vec<Pattern>) -> ParetoNbdLikelihood {
-        ParetoNbdLikelihood { patterns }
+        ParetoNbdLikelihood { patterns, recent: Mutex::new(VecDeque::with_capacity(RECENT)) }
     }
 
     /// Returns the patterns that the likelihood sums over.
@@ -173,12 +199,29 @@ impl LogLikelihood for ParetoNbdLikelihood {
 }
 
 impl ParetoNbdLikelihood {
-    /// Computes the log-likelihood and its gradient in one pass over the
-    /// patterns, with the fixed rule of [`super::dropout_rule`].
+    /// Returns the log-likelihood and its gradient, from a recent pass when
+    /// one was at `params`.
     fn value_and_gradient(&self, params: &[f64]) -> Option<(f64, Vec<f64>)> {
         if params.len() != 4 || !params.iter().all(|value| value.is_finite() && *value > 0.0) {
             return None;
         }
+        // A poisoned lock only means another thread panicked mid-pass; the
+        // cache is then recomputed.
+        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(evaluation) = recent.iter().find(|evaluation| evaluation.params == params) {
+            return Some((evaluation.value, evaluation.gradient.clone()));
+        }
+        let (value, gradient) = self.pass(params);
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(Evaluation { params: params.to_vec(), value, gradient: gradient.clone() });
+        Some((value, gradient))
+    }
+
+    /// Computes the log-likelihood and its gradient in one pass over the
+    /// patterns, with the fixed rule of [`super::dropout_rule`].
+    fn pass(&self, params: &[f64]) -> (f64, Vec<f64>) {
         let process = ParetoNbdProcess::from_params(params);
         let [value, gradient @ ..] =
             sum_arrays_with_state(&self.patterns, |cache: &mut Option<FrequencyTerms>, pattern| {
@@ -187,6 +230,6 @@ impl ParetoNbdLikelihood {
                 let count = pattern.count;
                 [count * value, count * gradient[0], count * gradient[1], count * gradient[2], count * gradient[3]]
             });
-        Some((value, gradient.to_vec()))
+        (value, gradient.to_vec())
     }
 }
