@@ -3,16 +3,17 @@
 //! The optimiser's tolerances are relative to |LL|, which grows with the
 //! number of customers. On a million customers a run can stop where the
 //! gradient is still large enough to move a parameter on a flat ridge by
-//! 1e-3 relative. Newton steps with the observed information, which the fit
-//! computes anyway for the standard errors, remove that error in one or two
-//! steps when the likelihood has an analytic gradient.
+//! 1e-3 relative. Newton steps with the observed information at the
+//! optimiser's optimum, which the fit computes anyway for the standard
+//! errors, remove that error in one or two steps when the likelihood has an
+//! analytic gradient.
 
 use super::covariance::{solve, standard_errors};
 use super::hessian::observed_information;
 use super::{LogLikelihood, MleFit};
 
 /// Maximum number of Newton steps.
-const MAX_STEPS: usize = 3;
+const MAX_STEPS: usize = 4;
 
 /// Predicted gain in log-likelihood, relative to |LL|, below which no
 /// Newton step is tried: about the rounding of a sum over a million terms.
@@ -28,18 +29,24 @@ const MAX_HALVINGS: usize = 10;
 /// the information is not positive definite.
 pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
     let mut polished = fit;
+    if likelihood.gradient(&polished.params).is_none() {
+        return polished;
+    }
+    // The information at the start serves every step, as in a chord method,
+    // because near the optimum it changes little and each new one costs 2
+    // gradients per parameter.
+    let information = observed_information(likelihood, &polished.params);
     for _ in 0..MAX_STEPS {
         let Some(gradient) = likelihood.gradient(&polished.params) else {
             return polished;
         };
-        let information = observed_information(likelihood, &polished.params);
         let Some(step) = solve(&information, &gradient) else {
             return polished;
         };
         let predicted_gain: f64 = 0.5 * gradient.iter().zip(&step).map(|(slope, delta)| slope * delta).sum::<f64>();
         if predicted_gain <= NEGLIGIBLE_GAIN * polished.log_likelihood.abs() {
-            // Closer than rounding can tell: halving the step would only
-            // spend passes on noise.
+            // The point is closer to the optimum than rounding can tell, so
+            // halving the step would only spend passes on noise.
             break;
         }
         let Some((params, log_likelihood)) = best_step(likelihood, &polished, &step) else {

@@ -6,19 +6,19 @@
 //!
 //! ```text
 //! I = ∫_{t_x}^{T} (α+τ)^-a (β+τ)^-b dτ = p^-a q^-b ∫_0^{T-t_x} g(δ) dδ,
-//! g(δ) = (1 + δ/p)^-a (1 + δ/q)^-b,
+//! g(δ) = (1 + δ/p)^-a (1 + δ/q)^-b.
 //! ```
 //!
-//! the form used by Jerath, Fader & Hardie (2011) and the BTYD R package.
 //! In `v = ln(1 + δ / min(p, q))` both factors of g are smooth exponentials,
-//! so Gauss–Legendre panels of a fixed order integrate it: panels at most
-//! 2 wide in v, and narrow enough that the power law falls by at most e^16
-//! over one, stopping once the rest of the integral is below e^-40 of the
-//! sum so far. The same nodes give g weighted by `ln(α+τ)`, `1/(α+τ)`,
-//! `ln(β+τ)` and `1/(β+τ)`, the derivatives of ln I in r, α, s and β, so the
-//! likelihood and its gradient cost one pass and no 2F1. Unlike the adaptive
-//! quadrature, the work is known in advance: one panel for most customers.
-//! Its accuracy against the adaptive quadrature is checked in the tests.
+//! so 16-node Gauss–Legendre panels integrate it. A panel is at most 2 wide
+//! in v, and narrow enough that the power law falls by at most e^16 over it.
+//! The panels stop once the rest of the integral is below e^-40 of the sum
+//! so far. The same nodes give g weighted by `ln(α+τ)`, `1/(α+τ)`,
+//! `ln(β+τ)` and `1/(β+τ)`, which give the derivatives of ln I in r, α, s
+//! and β. So the likelihood and its gradient cost one pass and no 2F1.
+//! Unlike the adaptive quadrature, the rule does a fixed amount of work: one
+//! or two panels for most customers. The tests check its accuracy against
+//! the adaptive quadrature.
 
 use std::sync::OnceLock;
 
@@ -173,9 +173,9 @@ mod tests {
         assert!(failures.is_empty(), "{} cases beyond 1e-11:\n{}", failures.len(), failures.join("\n"));
     }
 
-    /// The mean of 1/(α+τ) is -d ln I / dα / (r+x); central differences of
-    /// the adaptive quadrature with a relative step of 1e-5 are accurate to
-    /// about 1e-8 relative.
+    /// Each moment is a derivative of ln I, for example `-E[1/(α+τ)] (r+x)`
+    /// in α. Central differences of the adaptive quadrature with a step of
+    /// 1e-5 are accurate to about 1e-8 relative, inside the tolerance of 1e-7.
     #[test]
     fn moments_are_derivatives_of_the_integral() {
         let rfm = Rfm { x: 4.0, t_x: 20.0, t: 60.0 };

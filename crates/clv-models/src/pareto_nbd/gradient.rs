@@ -35,7 +35,7 @@ impl FrequencyTerms {
         }
     }
 
-    /// Returns the terms of `x`, from `cache` when it holds them, else
+    /// Returns the terms of `x`, from `cache` when it contains them, else
     /// computed and stored there. Patterns are sorted by x, so a chunk of
     /// patterns computes them once per distinct x.
     pub fn cached(cache: &mut Option<FrequencyTerms>, r: f64, x: f64) -> FrequencyTerms {

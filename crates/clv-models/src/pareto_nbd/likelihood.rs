@@ -145,8 +145,8 @@ pub(super) fn likelihood_parts(process: &ParetoNbdProcess, rfm: Rfm) -> Likeliho
 pub struct ParetoNbdLikelihood {
     patterns: Vec<Pattern>,
     /// The parameters, log-likelihood and gradient of the last passes, the
-    /// newest last. The optimiser asks for the value and then the gradient
-    /// at the same point, and one pass gives both. The observed information
+    /// newest last. The optimiser requests the value and then the gradient
+    /// at the same point, and one pass computes both. The observed information
     /// probes the same points around an optimum each time it is computed
     /// there, so the fit's last steps reuse the passes of the first.
     recent: Mutex<VecDeque<Evaluation>>,
@@ -205,8 +205,8 @@ impl ParetoNbdLikelihood {
         if params.len() != 4 || !params.iter().all(|value| value.is_finite() && *value > 0.0) {
             return None;
         }
-        // A poisoned lock only means another thread panicked mid-pass; the
-        // cache is then recomputed.
+        // A poisoned lock only means that another thread panicked during a
+        // pass, so the cache is still valid.
         let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(evaluation) = recent.iter().find(|evaluation| evaluation.params == params) {
             return Some((evaluation.value, evaluation.gradient.clone()));
