@@ -24,6 +24,7 @@
 
 mod dropout_rule;
 mod gradient;
+mod hessian;
 mod likelihood;
 mod process;
 mod quadrature;

@@ -9,7 +9,7 @@
 //! analytic gradient.
 
 use super::covariance::{solve, standard_errors};
-use super::hessian::observed_information;
+use super::hessian::{analytic_information, observed_information};
 use super::{LogLikelihood, MleFit};
 
 /// Maximum number of Newton steps.
@@ -32,18 +32,26 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
     if likelihood.gradient(&polished.params).is_none() {
         return polished;
     }
-    // The information at the start serves every step, as in a chord method,
-    // because near the optimum it changes little and each new one costs 2
-    // gradients per parameter.
-    let information = observed_information(likelihood, &polished.params);
-    for _ in 0..MAX_STEPS {
+    // Without an analytic Hessian, the information at the start serves
+    // every step, as in a chord method, because near the optimum it changes
+    // little and each new one costs 2 gradients per parameter.
+    let analytic = analytic_information(likelihood, &polished.params);
+    let analytic_hessian = analytic.is_some();
+    let mut information = analytic.unwrap_or_else(|| observed_information(likelihood, &polished.params));
+    let mut information_params = polished.params.clone();
+    for step_index in 0..MAX_STEPS {
         let Some(gradient) = likelihood.gradient(&polished.params) else {
             return polished;
         };
+        if analytic_hessian && step_index > 0 {
+            information = observed_information(likelihood, &polished.params);
+            information_params.clone_from(&polished.params);
+        }
         let Some(step) = solve(&information, &gradient) else {
             return polished;
         };
-        let predicted_gain: f64 = 0.5 * gradient.iter().zip(&step).map(|(slope, delta)| slope * delta).sum::<f64>();
+        let predicted_gain: f64 =
+            0.5 * gradient.iter().zip(&step).map(|(slope, delta)| slope * delta).sum::<f64>();
         if predicted_gain <= NEGLIGIBLE_GAIN * polished.log_likelihood.abs() {
             // The point is closer to the optimum than rounding can tell, so
             // halving the step would only spend passes on noise.
@@ -59,7 +67,10 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
         polished.params = params;
         polished.log_likelihood = log_likelihood;
     }
-    polished.std_errors = standard_errors(&observed_information(likelihood, &polished.params));
+    if information_params != polished.params {
+        information = observed_information(likelihood, &polished.params);
+    }
+    polished.std_errors = standard_errors(&information);
     polished
 }
 

@@ -22,7 +22,6 @@
 
 use std::sync::OnceLock;
 
-
 use super::ParetoNbdProcess;
 use super::quadrature::gauss_legendre;
 use crate::btyd::Rfm;
@@ -54,6 +53,9 @@ pub(super) struct DropoutMoments {
     pub mean_ln_beta: f64,
     /// Mean of 1/(β+τ).
     pub mean_inverse_beta: f64,
+    /// Covariance of ln(α+τ), 1/(α+τ), ln(β+τ) and 1/(β+τ), in that order,
+    /// when requested.
+    pub covariance: Option<[[f64; 4]; 4]>,
 }
 
 /// Gauss–Legendre nodes and weights on [0, 1], the weights summing to 1.
@@ -70,9 +72,13 @@ fn unit_rule() -> &'static [(f64, f64); NODES] {
     })
 }
 
-/// Computes the [`DropoutMoments`] of `rfm`, or `None` when `t_x >= T`
-/// (the integral is then 0).
-pub(super) fn dropout_moments(process: &ParetoNbdProcess, rfm: Rfm) -> Option<DropoutMoments> {
+/// Computes the [`DropoutMoments`] of `rfm`, with their covariance when
+/// `with_covariance` is set, or `None` when `t_x >= T` (the integral is then 0).
+pub(super) fn dropout_moments(
+    process: &ParetoNbdProcess,
+    rfm: Rfm,
+    with_covariance: bool,
+) -> Option<DropoutMoments> {
     let ParetoNbdProcess { r, alpha, s, beta } = *process;
     let Rfm { x, t_x, t } = rfm;
     if t_x >= t {
@@ -90,6 +96,9 @@ pub(super) fn dropout_moments(process: &ParetoNbdProcess, rfm: Rfm) -> Option<Dr
 
     let mut total = 0.0;
     let mut moments = [0.0; 4];
+    // Sums of products of the four functions, each less its value at t_x,
+    // which leaves the covariance unchanged and avoids cancellation.
+    let mut products = [[0.0; 4]; 4];
     for panel in 0..panel_count {
         let start = panel as f64 * panel_width;
         for &(node, weight) in unit_rule() {
@@ -104,6 +113,15 @@ pub(super) fn dropout_moments(process: &ParetoNbdProcess, rfm: Rfm) -> Option<Dr
             moments[1] += term / (p + delta);
             moments[2] += term * ln_beta_growth;
             moments[3] += term / (q + delta);
+            if with_covariance {
+                let centred =
+                    [ln_alpha_growth, -delta / (p * (p + delta)), ln_beta_growth, -delta / (q * (q + delta))];
+                for (row, &left) in products.iter_mut().zip(&centred) {
+                    for (entry, &right) in row.iter_mut().zip(&centred) {
+                        *entry += term * left * right;
+                    }
+                }
+            }
         }
         // g decreases, so the rest is at most (span - δ) g(δ) at the panel's
         // end; stop once that is negligible.
@@ -115,12 +133,28 @@ pub(super) fn dropout_moments(process: &ParetoNbdProcess, rfm: Rfm) -> Option<Dr
         }
     }
 
+    let covariance = with_covariance.then(|| {
+        let means = [
+            moments[0] / total,
+            moments[1] / total - 1.0 / p,
+            moments[2] / total,
+            moments[3] / total - 1.0 / q,
+        ];
+        let mut covariance = [[0.0; 4]; 4];
+        for (i, row) in covariance.iter_mut().enumerate() {
+            for (j, entry) in row.iter_mut().enumerate() {
+                *entry = products[i][j] / total - means[i] * means[j];
+            }
+        }
+        covariance
+    });
     Some(DropoutMoments {
         ln_integral: -a * p.ln() - b * q.ln() + (total * panel_width).ln(),
         mean_ln_alpha: p.ln() + moments[0] / total,
         mean_inverse_alpha: moments[1] / total,
         mean_ln_beta: q.ln() + moments[2] / total,
         mean_inverse_beta: moments[3] / total,
+        covariance,
     })
 }
 
@@ -164,7 +198,7 @@ mod tests {
             for (x, t_x, t) in CUSTOMERS {
                 let rfm = Rfm { x, t_x, t };
                 let expected = ln_dropout_integral(&process, rfm);
-                let actual = dropout_moments(&process, rfm).expect("t_x < T").ln_integral;
+                let actual = dropout_moments(&process, rfm, false).expect("t_x < T").ln_integral;
                 if !((actual - expected).abs() <= 1e-11) {
                     failures.push(format!("{process:?} {rfm:?}: {actual} vs {expected}"));
                 }
@@ -180,7 +214,7 @@ mod tests {
     fn moments_are_derivatives_of_the_integral() {
         let rfm = Rfm { x: 4.0, t_x: 20.0, t: 60.0 };
         let process = ParetoNbdProcess { r: 0.6, alpha: 8.0, s: 0.7, beta: 14.0 };
-        let moments = dropout_moments(&process, rfm).expect("t_x < T");
+        let moments = dropout_moments(&process, rfm, false).expect("t_x < T");
         let ln_integral = |process: ParetoNbdProcess| ln_dropout_integral(&process, rfm);
         let difference = |up: ParetoNbdProcess, down: ParetoNbdProcess, step: f64| {
             (ln_integral(up) - ln_integral(down)) / (2.0 * step)
@@ -209,7 +243,10 @@ mod tests {
         );
         let close = |actual: f64, expected: f64| ((actual - expected) / expected).abs() < 1e-7;
         assert!(close(-moments.mean_ln_alpha, d_r), "{moments:?} vs {d_r}");
-        assert!(close(-(process.r + rfm.x) * moments.mean_inverse_alpha, d_alpha), "{moments:?} vs {d_alpha}");
+        assert!(
+            close(-(process.r + rfm.x) * moments.mean_inverse_alpha, d_alpha),
+            "{moments:?} vs {d_alpha}"
+        );
         assert!(close(-moments.mean_ln_beta, d_s), "{moments:?} vs {d_s}");
         assert!(close(-(process.s + 1.0) * moments.mean_inverse_beta, d_beta), "{moments:?} vs {d_beta}");
     }
@@ -217,6 +254,6 @@ mod tests {
     #[test]
     fn no_integral_when_recency_is_age() {
         let process = ParetoNbdProcess { r: 0.5, alpha: 10.0, s: 0.6, beta: 12.0 };
-        assert_eq!(dropout_moments(&process, Rfm { x: 2.0, t_x: 30.0, t: 30.0 }), None);
+        assert_eq!(dropout_moments(&process, Rfm { x: 2.0, t_x: 30.0, t: 30.0 }, true), None);
     }
 }

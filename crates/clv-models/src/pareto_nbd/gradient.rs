@@ -59,14 +59,9 @@ pub(super) fn ln_likelihood_and_gradient(
 
     let ln_common = frequency.ln_gamma_ratio + r * ln_alpha + s * ln_beta;
     let ln_active = -(r + x) * ln_alpha_age - s * ln_beta_age;
-    let mut gradient = [
-        frequency.digamma_difference + ln_alpha,
-        r / alpha,
-        ln_beta,
-        s / beta,
-    ];
+    let mut gradient = [frequency.digamma_difference + ln_alpha, r / alpha, ln_beta, s / beta];
 
-    let Some(moments) = dropout_moments(process, rfm) else {
+    let Some(moments) = dropout_moments(process, rfm, false) else {
         // t_x = T: the customer cannot have dropped out before T.
         gradient[0] -= ln_alpha_age;
         gradient[1] -= (r + x) / (alpha + t);

@@ -17,12 +17,13 @@
 //! `m ∫_τ^∞ (α+u)^-(r+x) (β+u)^-(s+1) du`, so A0 is their difference at t_x
 //! and at T.
 
-use std::f64::consts::LN_2;
 use std::collections::VecDeque;
+use std::f64::consts::LN_2;
 use std::sync::Mutex;
 
 use super::ParetoNbdProcess;
 use super::gradient::{FrequencyTerms, ln_likelihood_and_gradient};
+use super::hessian::{customer_hessian, full_matrix, trigamma_difference};
 use super::quadrature::ln_integral;
 use crate::btyd::{Pattern, Rfm};
 use crate::fit::LogLikelihood;
@@ -150,6 +151,10 @@ pub struct ParetoNbdLikelihood {
     /// probes the same points around an optimum each time it is computed
     /// there, so the fit's last steps reuse the passes of the first.
     recent: Mutex<VecDeque<Evaluation>>,
+    /// The parameters and Hessian of the last Hessian pass. The fit computes
+    /// the Hessian at its optimum for the standard errors and again for the
+    /// first Newton step.
+    last_hessian: Mutex<Option<(Vec<f64>, Vec<Vec<f64>>)>>,
 }
 
 /// Number of recent passes kept: the centre and the 8 probes of the
@@ -173,7 +178,11 @@ impl Clone for ParetoNbdLikelihood {
 impl ParetoNbdLikelihood {
     /// Creates the likelihood of `patterns`.
     pub fn new(patterns: Vec<Pattern>) -> ParetoNbdLikelihood {
-        ParetoNbdLikelihood { patterns, recent: Mutex::new(VecDeque::with_capacity(RECENT)) }
+        ParetoNbdLikelihood {
+            patterns,
+            recent: Mutex::new(VecDeque::with_capacity(RECENT)),
+            last_hessian: Mutex::new(None),
+        }
     }
 
     /// Returns the patterns that the likelihood sums over.
@@ -195,6 +204,30 @@ impl LogLikelihood for ParetoNbdLikelihood {
     /// Returns `None` unless all four parameters are finite and positive.
     fn gradient(&self, params: &[f64]) -> Option<Vec<f64>> {
         self.value_and_gradient(params).map(|(_, gradient)| gradient)
+    }
+
+    /// Returns `None` unless all four parameters are finite and positive and
+    /// every frequency is a whole number.
+    fn hessian(&self, params: &[f64]) -> Option<Vec<Vec<f64>>> {
+        if params.len() != 4 || !params.iter().all(|value| value.is_finite() && *value > 0.0) {
+            return None;
+        }
+        let mut last = self.last_hessian.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, hessian)) = last.as_ref().filter(|(last_params, _)| last_params == params) {
+            return Some(hessian.clone());
+        }
+        let process = ParetoNbdProcess::from_params(params);
+        let entries = sum_arrays_with_state(&self.patterns, |cache: &mut Option<(f64, f64)>, pattern| {
+            let x = pattern.rfm.x;
+            let trigamma = match *cache {
+                Some((cached_x, trigamma)) if cached_x == x => trigamma,
+                _ => cache.insert((x, trigamma_difference(process.r, x).unwrap_or(f64::NAN))).1,
+            };
+            customer_hessian(&process, pattern.rfm, trigamma).map(|entry| pattern.count * entry)
+        });
+        let hessian = entries.iter().all(|entry| entry.is_finite()).then(|| full_matrix(&entries))?;
+        *last = Some((params.to_vec(), hessian.clone()));
+        Some(hessian)
     }
 }
 
@@ -228,7 +261,13 @@ impl ParetoNbdLikelihood {
                 let frequency = FrequencyTerms::cached(cache, process.r, pattern.rfm.x);
                 let (value, gradient) = ln_likelihood_and_gradient(&process, pattern.rfm, frequency);
                 let count = pattern.count;
-                [count * value, count * gradient[0], count * gradient[1], count * gradient[2], count * gradient[3]]
+                [
+                    count * value,
+                    count * gradient[0],
+                    count * gradient[1],
+                    count * gradient[2],
+                    count * gradient[3],
+                ]
             });
         (value, gradient.to_vec())
     }

@@ -454,6 +454,49 @@ fn gradient_matches_central_differences() {
     }
 }
 
+/// The analytic Hessian against central differences of the analytic
+/// gradient, with a relative step of 1e-6: truncation near 1e-12 and
+/// rounding near 1e-9 relative, inside the tolerance of 1e-6.
+#[test]
+fn hessian_matches_gradient_differences() {
+    let customers = [
+        rfm(0.0, 0.0, 38.86),
+        rfm(2.0, 30.43, 38.86),
+        rfm(7.0, 38.86 - 1e-6, 38.86),
+        rfm(5.0, 38.86, 38.86),
+        rfm(60.0, 20.0, 78.0),
+        rfm(1.0, 0.5, 1e4),
+    ];
+    let patterns: Vec<Pattern> = customers.iter().map(|&rfm| Pattern { rfm, count: 3.0 }).collect();
+    let likelihood = ParetoNbdLikelihood::new(patterns);
+    for process in [CDNOW, ParetoNbdProcess { r: 3.0, alpha: 0.2, s: 0.1, beta: 90.0 }] {
+        let params = [process.r, process.alpha, process.s, process.beta];
+        let hessian = likelihood.hessian(&params).expect("the frequencies are whole numbers");
+        for j in 0..4 {
+            let step = params[j] * 1e-6;
+            let (mut up, mut down) = (params, params);
+            up[j] += step;
+            down[j] -= step;
+            let up_gradient = likelihood.gradient(&up).expect("the likelihood has a gradient");
+            let down_gradient = likelihood.gradient(&down).expect("the likelihood has a gradient");
+            for i in 0..4 {
+                let expected = (up_gradient[i] - down_gradient[i]) / (up[j] - down[j]);
+                assert!(
+                    (hessian[i][j] - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+                    "{process:?} entry ({i}, {j}): {} vs {expected}",
+                    hessian[i][j]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn hessian_needs_whole_frequencies() {
+    let likelihood = ParetoNbdLikelihood::new(vec![Pattern { rfm: rfm(1.5, 2.0, 3.0), count: 1.0 }]);
+    assert_eq!(likelihood.hessian(&[0.5, 10.0, 0.6, 12.0]), None);
+}
+
 #[test]
 fn likelihood_rejects_invalid_parameters() {
     let likelihood = ParetoNbdLikelihood::new(vec![Pattern { rfm: rfm(1.0, 2.0, 3.0), count: 1.0 }]);
