@@ -25,6 +25,10 @@ pub(super) fn trigamma_difference(r: f64, x: f64) -> Option<f64> {
     Some(-(0..x as u64).map(|k| (r + k as f64).powi(-2)).sum::<f64>())
 }
 
+/// Row and column of each entry of the upper triangle, row by row.
+const UPPER: [(usize, usize); 10] =
+    [(0, 0), (0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)];
+
 /// Returns the upper triangle of one customer's Hessian in (r, α, s, β),
 /// row by row: rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ. `trigamma` is
 /// [`trigamma_difference`] of its x.
@@ -84,45 +88,29 @@ pub(super) fn customer_hessian(process: &ParetoNbdProcess, rfm: Rfm, trigamma: f
     add_scaled(&mut hessian, &active_hessian, active);
     add_scaled(&mut hessian, &dropped_hessian, dropped);
     let difference: Vec<f64> = active_gradient.iter().zip(&dropped_gradient).map(|(a, d)| a - d).collect();
-    for i in 0..4 {
-        for j in i..4 {
-            hessian[i][j] += active * dropped * difference[i] * difference[j];
-        }
+    for (i, j) in UPPER {
+        hessian[i][j] += active * dropped * difference[i] * difference[j];
     }
     upper_triangle(&hessian)
 }
 
 /// Adds `scale` times the upper triangle of `term` to that of `hessian`.
 fn add_scaled(hessian: &mut [[f64; 4]; 4], term: &[[f64; 4]; 4], scale: f64) {
-    for i in 0..4 {
-        for j in i..4 {
-            hessian[i][j] += scale * term[i][j];
-        }
+    for (i, j) in UPPER {
+        hessian[i][j] += scale * term[i][j];
     }
 }
 
 fn upper_triangle(hessian: &[[f64; 4]; 4]) -> [f64; 10] {
-    let mut entries = [0.0; 10];
-    let mut index = 0;
-    for i in 0..4 {
-        for j in i..4 {
-            entries[index] = hessian[i][j];
-            index += 1;
-        }
-    }
-    entries
+    UPPER.map(|(i, j)| hessian[i][j])
 }
 
 /// Expands the upper triangle of [`customer_hessian`] into a full matrix.
 pub(super) fn full_matrix(entries: &[f64; 10]) -> Vec<Vec<f64>> {
     let mut matrix = vec![vec![0.0; 4]; 4];
-    let mut index = 0;
-    for i in 0..4 {
-        for j in i..4 {
-            matrix[i][j] = entries[index];
-            matrix[j][i] = entries[index];
-            index += 1;
-        }
+    for (&(i, j), &entry) in UPPER.iter().zip(entries) {
+        matrix[i][j] = entry;
+        matrix[j][i] = entry;
     }
     matrix
 }

@@ -154,7 +154,14 @@ pub struct ParetoNbdLikelihood {
     /// The parameters and Hessian of the last Hessian pass. The fit computes
     /// the Hessian at its optimum for the standard errors and again for the
     /// first Newton step.
-    last_hessian: Mutex<Option<(Vec<f64>, Vec<Vec<f64>>)>>,
+    last_hessian: Mutex<Option<HessianEvaluation>>,
+}
+
+/// The Hessian at `params`.
+#[derive(Clone, Debug)]
+struct HessianEvaluation {
+    params: Vec<f64>,
+    hessian: Vec<Vec<f64>>,
 }
 
 /// Number of recent passes kept: the centre and the 8 probes of the
@@ -213,8 +220,8 @@ impl LogLikelihood for ParetoNbdLikelihood {
             return None;
         }
         let mut last = self.last_hessian.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((_, hessian)) = last.as_ref().filter(|(last_params, _)| last_params == params) {
-            return Some(hessian.clone());
+        if let Some(evaluation) = last.as_ref().filter(|evaluation| evaluation.params == params) {
+            return Some(evaluation.hessian.clone());
         }
         let process = ParetoNbdProcess::from_params(params);
         let entries = sum_arrays_with_state(&self.patterns, |cache: &mut Option<(f64, f64)>, pattern| {
@@ -226,7 +233,7 @@ impl LogLikelihood for ParetoNbdLikelihood {
             customer_hessian(&process, pattern.rfm, trigamma).map(|entry| pattern.count * entry)
         });
         let hessian = entries.iter().all(|entry| entry.is_finite()).then(|| full_matrix(&entries))?;
-        *last = Some((params.to_vec(), hessian.clone()));
+        *last = Some(HessianEvaluation { params: params.to_vec(), hessian: hessian.clone() });
         Some(hessian)
     }
 }
