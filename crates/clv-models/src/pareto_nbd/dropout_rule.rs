@@ -36,6 +36,9 @@ const PANEL_WIDTH: f64 = 2.0;
 /// at most `PANEL_DECAY / (a+b)` wide in v.
 const PANEL_DECAY: f64 = 16.0;
 
+/// Maximum number of panels.
+const MAX_PANELS: usize = 256;
+
 /// ln of the relative size below which the rest of the integral is dropped.
 const LN_NEGLIGIBLE: f64 = -40.0;
 
@@ -90,8 +93,14 @@ pub(super) fn dropout_moments(
     // δ = base (e^v - 1), so that both factors are smooth exponentials in v.
     let base = p.min(q);
     let width = (span / base).ln_1p();
-    let panel_width = PANEL_WIDTH.min(PANEL_DECAY / (a + b)).min(width);
-    let panel_count = (width / panel_width).ceil().max(1.0) as usize;
+    // The power law's decay rate in v, (base+δ)(a/(p+δ) + b/(q+δ)), grows
+    // with δ to at most a+b, so its value at the end bounds it everywhere.
+    let max_rate = (base + span) * (a / (p + span) + b / (q + span));
+    let panel_width = PANEL_WIDTH.min(PANEL_DECAY / max_rate).min(width);
+    // NOTE: past MAX_PANELS the panels widen and the rule loses accuracy;
+    // only parameters far beyond any data's optimum, such as r near 1e15 in
+    // a fit that runs to a limit, need that many.
+    let panel_count = ((width / panel_width).ceil().max(1.0) as usize).min(MAX_PANELS);
     let panel_width = width / panel_count as f64;
 
     let mut total = 0.0;

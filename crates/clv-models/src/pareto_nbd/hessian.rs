@@ -22,7 +22,37 @@ pub(super) fn trigamma_difference(r: f64, x: f64) -> Option<f64> {
     if x.fract() != 0.0 || x < 0.0 {
         return None;
     }
-    Some(-(0..x as u64).map(|k| (r + k as f64).powi(-2)).sum::<f64>())
+    if x <= DIRECT_SUM_UP_TO {
+        return Some(-(0..x as u64).map(|k| (r + k as f64).powi(-2)).sum::<f64>());
+    }
+    Some(trigamma(r + x) - trigamma(r))
+}
+
+/// Largest x for which [`trigamma_difference`] adds the terms one by one.
+const DIRECT_SUM_UP_TO: f64 = 1000.0;
+
+/// Computes ψ'(z) for z > 0: the recurrence `ψ'(z) = ψ'(z+1) + 1/z²` up to
+/// z >= 10, then the asymptotic series
+/// `1/z + 1/(2z²) + 1/(6z³) - 1/(30z⁵) + 1/(42z⁷) - 1/(30z⁹) + 5/(66z¹¹)`,
+/// whose next term is below 1e-13 of the value there.
+fn trigamma(z: f64) -> f64 {
+    let mut z = z;
+    let mut shifted = 0.0;
+    while z < 10.0 {
+        shifted += 1.0 / (z * z);
+        z += 1.0;
+    }
+    let inverse = 1.0 / z;
+    let square = inverse * inverse;
+    let series = inverse
+        + square
+            * (0.5
+                + inverse
+                    * (1.0 / 6.0
+                        + square
+                            * (-1.0 / 30.0
+                                + square * (1.0 / 42.0 + square * (-1.0 / 30.0 + square * 5.0 / 66.0)))));
+    shifted + series
 }
 
 /// Row and column of each entry of the upper triangle, row by row.

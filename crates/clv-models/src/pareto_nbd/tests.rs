@@ -491,6 +491,19 @@ fn hessian_matches_gradient_differences() {
     }
 }
 
+/// Above 1000 the difference comes from the asymptotic series of ψ'; at
+/// 1000 both routes apply, and they agree to 1e-12 relative.
+#[test]
+fn trigamma_difference_routes_agree() {
+    use super::hessian::trigamma_difference;
+    for r in [0.05, 0.6, 3.0, 40.0] {
+        let direct = trigamma_difference(r, 1000.0).unwrap();
+        let next = trigamma_difference(r, 1001.0).unwrap();
+        let expected = direct - (r + 1000.0).powi(-2);
+        assert!(((next - expected) / expected).abs() < 1e-12, "r = {r}: {next} vs {expected}");
+    }
+}
+
 #[test]
 fn hessian_needs_whole_frequencies() {
     let likelihood = ParetoNbdLikelihood::new(vec![Pattern { rfm: rfm(1.5, 2.0, 3.0), count: 1.0 }]);
