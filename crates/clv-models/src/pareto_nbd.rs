@@ -13,15 +13,20 @@
 //! likelihood, P(alive) and the conditional expectation follow Fader &
 //! Hardie, "A Note on Deriving the Pareto/NBD Model and Related Expressions"
 //! (2005), and are computed in log space:
-//! - the likelihood and P(alive) combine the Gauss hypergeometric terms of
-//!   A0, or integrate over the dropout time where those terms would cancel
-//!   (see [`ParetoNbdLikelihood`]);
+//! - the per-customer likelihood and P(alive) combine the Gauss
+//!   hypergeometric terms of A0, or integrate over the dropout time where
+//!   those terms would cancel;
+//! - the fit's likelihood, with its gradient and Hessian, integrates over
+//!   the dropout time with a fixed rule (see [`ParetoNbdLikelihood`]);
 //! - the expectations keep full accuracy at and near `s = 1`;
 //! - P(X(t) = n) is integrated numerically over the dropout time.
 //!
 //! CLV comes from the shared [`FittedTransactionModel`], with the spend model
 //! of the `spend` setting.
 
+mod dropout_rule;
+mod gradient;
+mod hessian;
 mod likelihood;
 mod process;
 mod quadrature;

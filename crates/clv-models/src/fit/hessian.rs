@@ -14,15 +14,31 @@ const VALUE_DIFFERENCE_STEP: f64 = 1.220_703_125e-4;
 /// Computes the observed information, the negative Hessian of the
 /// log-likelihood with respect to the natural parameters, at `params`.
 ///
-/// Uses central differences of the analytic gradient when the likelihood
-/// provides one at every probe point, else second differences of the
-/// log-likelihood. The result is symmetrised. Entries are NaN or infinite
-/// where a probe point has no finite value, and callers must check them.
+/// Uses the likelihood's analytic Hessian when it has one, else central
+/// differences of the analytic gradient when the likelihood provides one at
+/// every probe point, else second differences of the log-likelihood. The
+/// result is symmetrised. Entries are NaN or infinite where a probe point
+/// has no finite value, and callers must check them.
 pub(super) fn observed_information(likelihood: &dyn LogLikelihood, params: &[f64]) -> Vec<Vec<f64>> {
-    let hessian = gradient_difference_hessian(likelihood, params)
-        .unwrap_or_else(|| value_difference_hessian(likelihood, params));
+    analytic_information(likelihood, params).unwrap_or_else(|| {
+        let hessian = gradient_difference_hessian(likelihood, params)
+            .unwrap_or_else(|| value_difference_hessian(likelihood, params));
+        negated_symmetric(&hessian)
+    })
+}
 
+/// Computes the observed information from the likelihood's analytic
+/// Hessian, or returns `None` when it has none of the right shape.
+pub(super) fn analytic_information(likelihood: &dyn LogLikelihood, params: &[f64]) -> Option<Vec<Vec<f64>>> {
     let dimension = params.len();
+    let hessian = likelihood.hessian(params)?;
+    let square = hessian.len() == dimension && hessian.iter().all(|row| row.len() == dimension);
+    square.then(|| negated_symmetric(&hessian))
+}
+
+/// Returns `-(H + Hᵀ) / 2`.
+fn negated_symmetric(hessian: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let dimension = hessian.len();
     let mut information = vec![vec![0.0; dimension]; dimension];
     for i in 0..dimension {
         for j in 0..dimension {

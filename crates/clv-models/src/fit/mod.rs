@@ -44,6 +44,14 @@ pub trait LogLikelihood: Sync {
         let _ = params;
         None
     }
+
+    /// Hessian of the total log-likelihood with respect to `params`, when
+    /// derived analytically. The default returns `None`, and the observed
+    /// information then comes from differences of the gradient.
+    fn hessian(&self, params: &[f64]) -> Option<Vec<Vec<f64>>> {
+        let _ = params;
+        None
+    }
 }
 
 /// Result of a maximum likelihood fit.

@@ -3,16 +3,21 @@
 //! The optimiser's tolerances are relative to |LL|, which grows with the
 //! number of customers. On a million customers a run can stop where the
 //! gradient is still large enough to move a parameter on a flat ridge by
-//! 1e-3 relative. Newton steps with the observed information, which the fit
-//! computes anyway for the standard errors, remove that error in one or two
-//! steps when the likelihood has an analytic gradient.
+//! 1e-3 relative. Newton steps with the observed information at the
+//! optimiser's optimum, which the fit computes anyway for the standard
+//! errors, remove that error in one or two steps when the likelihood has an
+//! analytic gradient.
 
 use super::covariance::{solve, standard_errors};
-use super::hessian::observed_information;
+use super::hessian::{analytic_information, observed_information};
 use super::{LogLikelihood, MleFit};
 
 /// Maximum number of Newton steps.
-const MAX_STEPS: usize = 3;
+const MAX_STEPS: usize = 4;
+
+/// Predicted gain in log-likelihood, relative to |LL|, below which no
+/// Newton step is tried: about the rounding of a sum over a million terms.
+const NEGLIGIBLE_GAIN: f64 = 1e-14;
 
 /// Maximum number of halvings of a step that leaves the positive parameters
 /// or lowers the log-likelihood.
@@ -24,14 +29,34 @@ const MAX_HALVINGS: usize = 10;
 /// the information is not positive definite.
 pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
     let mut polished = fit;
-    for _ in 0..MAX_STEPS {
+    if likelihood.gradient(&polished.params).is_none() {
+        return polished;
+    }
+    // Without an analytic Hessian, the information at the start serves
+    // every step, as in a chord method, because near the optimum it changes
+    // little and each new one costs 2 gradients per parameter.
+    let analytic = analytic_information(likelihood, &polished.params);
+    let analytic_hessian = analytic.is_some();
+    let mut information = analytic.unwrap_or_else(|| observed_information(likelihood, &polished.params));
+    let mut information_params = polished.params.clone();
+    for step_index in 0..MAX_STEPS {
         let Some(gradient) = likelihood.gradient(&polished.params) else {
             return polished;
         };
-        let information = observed_information(likelihood, &polished.params);
+        if analytic_hessian && step_index > 0 {
+            information = observed_information(likelihood, &polished.params);
+            information_params.clone_from(&polished.params);
+        }
         let Some(step) = solve(&information, &gradient) else {
             return polished;
         };
+        let predicted_gain: f64 =
+            0.5 * gradient.iter().zip(&step).map(|(slope, delta)| slope * delta).sum::<f64>();
+        if predicted_gain <= NEGLIGIBLE_GAIN * polished.log_likelihood.abs() {
+            // The point is closer to the optimum than rounding can tell, so
+            // halving the step would only spend passes on noise.
+            break;
+        }
         let Some((params, log_likelihood)) = best_step(likelihood, &polished, &step) else {
             break;
         };
@@ -42,7 +67,10 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
         polished.params = params;
         polished.log_likelihood = log_likelihood;
     }
-    polished.std_errors = standard_errors(&observed_information(likelihood, &polished.params));
+    if information_params != polished.params {
+        information = observed_information(likelihood, &polished.params);
+    }
+    polished.std_errors = standard_errors(&information);
     polished
 }
 

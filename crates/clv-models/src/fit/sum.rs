@@ -9,11 +9,6 @@ use rayon::prelude::*;
 /// Items per chunk; a chunk is the unit of parallel work.
 const CHUNK: usize = 4_096;
 
-/// Sums `term(item)` over `items`.
-pub(crate) fn sum<T: Sync>(items: &[T], term: impl Fn(&T) -> f64 + Sync) -> f64 {
-    sum_with_state(items, |_: &mut (), item| term(item))
-}
-
 /// Sums `term(state, item)` over `items`, where each chunk starts with a
 /// fresh `S::default()` that `term` may use as a cache, for example of the
 /// terms that depend only on the frequency of items sorted by frequency.
@@ -71,7 +66,7 @@ mod tests {
     fn chunked_sum_is_deterministic() {
         let items: Vec<f64> = (0..3 * CHUNK + 17).map(|i| 0.1 * i as f64).collect();
         let expected: f64 = items.chunks(CHUNK).map(|chunk| chunk.iter().sum::<f64>()).sum();
-        assert_eq!(sum(&items, |&value| value), expected);
+        assert_eq!(sum_with_state(&items, |_: &mut (), &value| value), expected);
         let arrays = sum_arrays_with_state(&items, |_: &mut (), &value| [value, 2.0 * value]);
         assert_eq!(arrays, [expected, 2.0 * expected]);
     }
@@ -79,6 +74,6 @@ mod tests {
     #[test]
     fn small_input_is_a_plain_sum() {
         let items = [0.1, 0.2, 0.3];
-        assert_eq!(sum(&items, |&value| value), 0.1 + 0.2 + 0.3);
+        assert_eq!(sum_with_state(&items, |_: &mut (), &value| value), 0.1 + 0.2 + 0.3);
     }
 }

@@ -36,7 +36,7 @@ const MAX_INITIAL_PANELS: usize = 64;
 
 /// Gauss–Legendre nodes in (0, 1) and weights on [-1, 1], for the positive
 /// half of the symmetric rule.
-fn gauss_legendre() -> &'static [(f64, f64); NODES / 2] {
+pub(super) fn gauss_legendre() -> &'static [(f64, f64); NODES / 2] {
     static RULE: OnceLock<[(f64, f64); NODES / 2]> = OnceLock::new();
     RULE.get_or_init(|| {
         let n = NODES as f64;

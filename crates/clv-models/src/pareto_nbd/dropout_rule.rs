@@ -1,0 +1,269 @@
+//! A fixed-order rule for the dropout integral of the Pareto/NBD likelihood
+//! and for the moments that its gradient needs.
+//!
+//! With `a = r+x`, `b = s+1`, `p = α+t_x`, `q = β+t_x` and `δ = τ - t_x`,
+//! the integral over the dropout time is
+//!
+//! ```text
+//! I = ∫_{t_x}^{T} (α+τ)^-a (β+τ)^-b dτ = p^-a q^-b ∫_0^{T-t_x} g(δ) dδ,
+//! g(δ) = (1 + δ/p)^-a (1 + δ/q)^-b.
+//! ```
+//!
+//! In `v = ln(1 + δ / min(p, q))` both factors of g are smooth exponentials,
+//! so 16-node Gauss–Legendre panels integrate it. A panel is at most 2 wide
+//! in v, and narrow enough that the power law falls by at most e^16 over it.
+//! The panels stop once the rest of the integral is below e^-40 of the sum
+//! so far. The same nodes give g weighted by `ln(α+τ)`, `1/(α+τ)`,
+//! `ln(β+τ)` and `1/(β+τ)`, which give the derivatives of ln I in r, α, s
+//! and β. So the likelihood and its gradient cost one pass and no 2F1.
+//! Unlike the adaptive quadrature, the rule does a fixed amount of work: one
+//! or two panels for most customers. The tests check its accuracy against
+//! the adaptive quadrature.
+
+use std::sync::OnceLock;
+
+use super::ParetoNbdProcess;
+use super::quadrature::gauss_legendre;
+use crate::btyd::Rfm;
+
+/// Nodes of the Gauss–Legendre rule on each panel.
+const NODES: usize = 16;
+
+/// Largest panel width in v.
+const PANEL_WIDTH: f64 = 2.0;
+
+/// Largest decay of the integrand's power law over one panel: a panel is
+/// at most `PANEL_DECAY / (a+b)` wide in v.
+const PANEL_DECAY: f64 = 16.0;
+
+/// Maximum number of panels.
+const MAX_PANELS: usize = 256;
+
+/// ln of the relative size below which the rest of the integral is dropped.
+const LN_NEGLIGIBLE: f64 = -40.0;
+
+/// The dropout integral I and the means of four functions of τ under the
+/// density proportional to its integrand on (t_x, T].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct DropoutMoments {
+    /// ln I.
+    pub ln_integral: f64,
+    /// Mean of ln(α+τ).
+    pub mean_ln_alpha: f64,
+    /// Mean of 1/(α+τ).
+    pub mean_inverse_alpha: f64,
+    /// Mean of ln(β+τ).
+    pub mean_ln_beta: f64,
+    /// Mean of 1/(β+τ).
+    pub mean_inverse_beta: f64,
+    /// Covariance of ln(α+τ), 1/(α+τ), ln(β+τ) and 1/(β+τ), in that order,
+    /// when requested.
+    pub covariance: Option<[[f64; 4]; 4]>,
+}
+
+/// Gauss–Legendre nodes and weights on [0, 1], the weights summing to 1.
+fn unit_rule() -> &'static [(f64, f64); NODES] {
+    static RULE: OnceLock<[(f64, f64); NODES]> = OnceLock::new();
+    RULE.get_or_init(|| {
+        let half = gauss_legendre();
+        let mut rule = [(0.0, 0.0); NODES];
+        for (i, &(node, weight)) in half.iter().enumerate() {
+            rule[2 * i] = (0.5 - 0.5 * node, 0.5 * weight);
+            rule[2 * i + 1] = (0.5 + 0.5 * node, 0.5 * weight);
+        }
+        rule
+    })
+}
+
+/// Computes the [`DropoutMoments`] of `rfm`, with their covariance when
+/// `with_covariance` is set, or `None` when `t_x >= T` (the integral is then 0).
+pub(super) fn dropout_moments(
+    process: &ParetoNbdProcess,
+    rfm: Rfm,
+    with_covariance: bool,
+) -> Option<DropoutMoments> {
+    let ParetoNbdProcess { r, alpha, s, beta } = *process;
+    let Rfm { x, t_x, t } = rfm;
+    if t_x >= t {
+        return None;
+    }
+    let (a, b) = (r + x, s + 1.0);
+    let (p, q) = (alpha + t_x, beta + t_x);
+    let span = t - t_x;
+    // δ = base (e^v - 1), so that both factors are smooth exponentials in v.
+    let base = p.min(q);
+    let width = (span / base).ln_1p();
+    // The power law's decay rate in v, (base+δ)(a/(p+δ) + b/(q+δ)), grows
+    // with δ to at most a+b, so its value at the end bounds it everywhere.
+    let max_rate = (base + span) * (a / (p + span) + b / (q + span));
+    let panel_width = PANEL_WIDTH.min(PANEL_DECAY / max_rate).min(width);
+    // NOTE: past MAX_PANELS the panels widen and the rule loses accuracy;
+    // only parameters far beyond any data's optimum, such as r near 1e15 in
+    // a fit that runs to a limit, need that many.
+    let panel_count = ((width / panel_width).ceil().max(1.0) as usize).min(MAX_PANELS);
+    let panel_width = width / panel_count as f64;
+
+    let mut total = 0.0;
+    let mut moments = [0.0; 4];
+    // Sums of products of the four functions, each less its value at t_x,
+    // which leaves the covariance unchanged and avoids cancellation.
+    let mut products = [[0.0; 4]; 4];
+    for panel in 0..panel_count {
+        let start = panel as f64 * panel_width;
+        for &(node, weight) in unit_rule() {
+            let v = start + node * panel_width;
+            let delta = base * v.exp_m1();
+            let ln_alpha_growth = (delta / p).ln_1p();
+            let ln_beta_growth = (delta / q).ln_1p();
+            // g(δ) dδ/dv, with dδ/dv = base e^v = base + δ.
+            let term = weight * (base + delta) * (-a * ln_alpha_growth - b * ln_beta_growth).exp();
+            total += term;
+            moments[0] += term * ln_alpha_growth;
+            moments[1] += term / (p + delta);
+            moments[2] += term * ln_beta_growth;
+            moments[3] += term / (q + delta);
+            if with_covariance {
+                let centred =
+                    [ln_alpha_growth, -delta / (p * (p + delta)), ln_beta_growth, -delta / (q * (q + delta))];
+                for (row, &left) in products.iter_mut().zip(&centred) {
+                    for (entry, &right) in row.iter_mut().zip(&centred) {
+                        *entry += term * left * right;
+                    }
+                }
+            }
+        }
+        // g decreases, so the rest is at most (span - δ) g(δ) at the panel's
+        // end; stop once that is negligible.
+        let end = start + panel_width;
+        let delta = base * end.exp_m1();
+        let ln_rest = (span - delta).ln() - a * (delta / p).ln_1p() - b * (delta / q).ln_1p();
+        if ln_rest < (total * panel_width).ln() + LN_NEGLIGIBLE {
+            break;
+        }
+    }
+
+    let covariance = with_covariance.then(|| {
+        let means = [
+            moments[0] / total,
+            moments[1] / total - 1.0 / p,
+            moments[2] / total,
+            moments[3] / total - 1.0 / q,
+        ];
+        let mut covariance = [[0.0; 4]; 4];
+        for (i, row) in covariance.iter_mut().enumerate() {
+            for (j, entry) in row.iter_mut().enumerate() {
+                *entry = products[i][j] / total - means[i] * means[j];
+            }
+        }
+        covariance
+    });
+    Some(DropoutMoments {
+        ln_integral: -a * p.ln() - b * q.ln() + (total * panel_width).ln(),
+        mean_ln_alpha: p.ln() + moments[0] / total,
+        mean_inverse_alpha: moments[1] / total,
+        mean_ln_beta: q.ln() + moments[2] / total,
+        mean_inverse_beta: moments[3] / total,
+        covariance,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pareto_nbd::likelihood::ln_dropout_integral;
+
+    const SHAPES: [f64; 4] = [0.05, 0.5, 2.0, 20.0];
+    const SCALES: [f64; 4] = [0.01, 1.0, 10.0, 1000.0];
+    const CUSTOMERS: [(f64, f64, f64); 9] = [
+        (0.0, 0.0, 1.0),
+        (0.0, 0.0, 100.0),
+        (0.0, 0.0, 1e4),
+        (1.0, 0.5, 80.0),
+        (5.0, 30.0, 78.0),
+        (50.0, 70.0, 78.0),
+        (300.0, 70.0, 78.0),
+        (3.0, 77.9, 78.0),
+        (2.0, 1.0, 1e4),
+    ];
+
+    fn processes() -> impl Iterator<Item = ParetoNbdProcess> {
+        SHAPES.into_iter().flat_map(|r| {
+            SCALES.into_iter().flat_map(move |alpha| {
+                SHAPES.into_iter().flat_map(move |s| {
+                    SCALES.into_iter().map(move |beta| ParetoNbdProcess { r, alpha, s, beta })
+                })
+            })
+        })
+    }
+
+    /// Against the adaptive quadrature (relative error about 1e-13) on 256
+    /// parameter sets from 0.05 to 20 in the shapes and 0.01 to 1000 in the
+    /// scales, and on customers from one day to 1e4 time units of tail. The
+    /// tolerance on ln I is 1e-11, a relative error of 1e-11 on I.
+    #[test]
+    fn integral_matches_adaptive_quadrature() {
+        let mut failures = Vec::new();
+        for process in processes() {
+            for (x, t_x, t) in CUSTOMERS {
+                let rfm = Rfm { x, t_x, t };
+                let expected = ln_dropout_integral(&process, rfm);
+                let actual = dropout_moments(&process, rfm, false).expect("t_x < T").ln_integral;
+                let error = (actual - expected).abs();
+                if error.is_nan() || error > 1e-11 {
+                    failures.push(format!("{process:?} {rfm:?}: {actual} vs {expected}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{} cases beyond 1e-11:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    /// Each moment is a derivative of ln I, for example `-E[1/(α+τ)] (r+x)`
+    /// in α. Central differences of the adaptive quadrature with a step of
+    /// 1e-5 are accurate to about 1e-8 relative, inside the tolerance of 1e-7.
+    #[test]
+    fn moments_are_derivatives_of_the_integral() {
+        let rfm = Rfm { x: 4.0, t_x: 20.0, t: 60.0 };
+        let process = ParetoNbdProcess { r: 0.6, alpha: 8.0, s: 0.7, beta: 14.0 };
+        let moments = dropout_moments(&process, rfm, false).expect("t_x < T");
+        let ln_integral = |process: ParetoNbdProcess| ln_dropout_integral(&process, rfm);
+        let difference = |up: ParetoNbdProcess, down: ParetoNbdProcess, step: f64| {
+            (ln_integral(up) - ln_integral(down)) / (2.0 * step)
+        };
+
+        let step = 1e-5;
+        let d_r = difference(
+            ParetoNbdProcess { r: process.r + step, ..process },
+            ParetoNbdProcess { r: process.r - step, ..process },
+            step,
+        );
+        let d_alpha = difference(
+            ParetoNbdProcess { alpha: process.alpha + step, ..process },
+            ParetoNbdProcess { alpha: process.alpha - step, ..process },
+            step,
+        );
+        let d_s = difference(
+            ParetoNbdProcess { s: process.s + step, ..process },
+            ParetoNbdProcess { s: process.s - step, ..process },
+            step,
+        );
+        let d_beta = difference(
+            ParetoNbdProcess { beta: process.beta + step, ..process },
+            ParetoNbdProcess { beta: process.beta - step, ..process },
+            step,
+        );
+        let close = |actual: f64, expected: f64| ((actual - expected) / expected).abs() < 1e-7;
+        assert!(close(-moments.mean_ln_alpha, d_r), "{moments:?} vs {d_r}");
+        assert!(
+            close(-(process.r + rfm.x) * moments.mean_inverse_alpha, d_alpha),
+            "{moments:?} vs {d_alpha}"
+        );
+        assert!(close(-moments.mean_ln_beta, d_s), "{moments:?} vs {d_s}");
+        assert!(close(-(process.s + 1.0) * moments.mean_inverse_beta, d_beta), "{moments:?} vs {d_beta}");
+    }
+
+    #[test]
+    fn no_integral_when_recency_is_age() {
+        let process = ParetoNbdProcess { r: 0.5, alpha: 10.0, s: 0.6, beta: 12.0 };
+        assert_eq!(dropout_moments(&process, Rfm { x: 2.0, t_x: 30.0, t: 30.0 }, true), None);
+    }
+}
