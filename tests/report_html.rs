@@ -99,6 +99,7 @@ fn cdnow_html_numbers_equal_json() {
         "/models/0/metrics/backtest/msle",
         "/models/1/diagnostics/tiers/0/share",
         "/models/2/fit/aic",
+        "/models/1/metrics/clv/p90",
         "/segments/top_customers/0/clv",
     ] {
         assert!(pointers.iter().any(|p| p == expected), "{expected} is not shown");
@@ -227,4 +228,17 @@ fn older_report_json_renders() {
     let html = render_html(&report).unwrap();
     assert!(html.contains("no model defines this chart"), "{html}");
     assert_self_contained(&html);
+}
+
+#[test]
+fn newer_report_json_is_rejected() {
+    let dir = clv_tests::scratch_dir(env!("CARGO_TARGET_TMPDIR"), "newer_report_json");
+    let mut json: Value = serde_json::from_str(&serde_json::to_string(&cdnow()).unwrap()).unwrap();
+    json["schema_version"] = Value::from(clv_runner::report::SCHEMA_VERSION + 1);
+    std::fs::write(dir.join("report.json"), json.to_string()).unwrap();
+
+    let error = clv_runner::read_report(&dir).unwrap_err().to_string();
+
+    assert!(error.contains("is newer than version"), "{error}");
+    assert!(error.contains("report.json"), "{error}");
 }

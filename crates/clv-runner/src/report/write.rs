@@ -43,15 +43,27 @@ pub fn read_report(dir: &Path) -> Result<Report, RunnerError> {
     let path = dir.join("report.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|error| RunnerError::ReportRead { path: path.clone(), message: error.to_string() })?;
-    serde_json::from_str(&text).map_err(|error| RunnerError::ReportRead {
-        path,
+    let report: Report = serde_json::from_str(&text).map_err(|error| RunnerError::ReportRead {
+        path: path.clone(),
         message: format!(
             "{error}: the file is not a report.json that this version of clv can read (line {}, column {}); \
              run `clv run` again to write a new one",
             error.line(),
             error.column()
         ),
-    })
+    })?;
+    if report.schema_version > super::SCHEMA_VERSION {
+        return Err(RunnerError::ReportRead {
+            path,
+            message: format!(
+                "schema_version {} is newer than version {} that this clv writes: render it with the clv that \
+                 wrote it, or run `clv run` again",
+                report.schema_version,
+                super::SCHEMA_VERSION
+            ),
+        });
+    }
+    Ok(report)
 }
 
 /// Renders report.md, report.json and report.html from `report` into `dir`
