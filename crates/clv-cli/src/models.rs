@@ -11,6 +11,9 @@ const PLUGIN_DESCRIPTION: &str = "Plugin: a model from a library that the config
 /// Prints the kinds, then the plugin entries of `config` if given; exits
 /// with [`crate::EXIT_MODEL_FAILED`] when a plugin cannot be used.
 pub fn list(config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    // The config is read first, so that an invalid one prints only its error.
+    let loaded = config.map(|path| crate::load_config(path).map(|config| (path, config))).transpose()?;
+
     let mut kinds: Vec<(&str, &str)> = KINDS.iter().map(|kind| (kind.name, kind.description)).collect();
     kinds.extend(SPEND_KINDS.iter().copied());
     kinds.push((plugin::KIND, PLUGIN_DESCRIPTION));
@@ -19,10 +22,9 @@ pub fn list(config: Option<&Path>) -> anyhow::Result<ExitCode> {
         println!("{name:width$}  {description}");
     }
 
-    let Some(path) = config else {
+    let Some((path, config)) = loaded else {
         return Ok(ExitCode::SUCCESS);
     };
-    let config = crate::load_config(path)?;
     let plugins: Vec<(&str, &PluginInfo)> =
         config.models.iter().filter_map(|m| m.plugin.as_ref().map(|info| (m.name.as_str(), info))).collect();
     println!();

@@ -206,6 +206,14 @@ fn invalid_config_names_the_key() {
 }
 
 #[test]
+fn models_with_invalid_config_prints_only_the_error() {
+    let output = clv(&["models", "--config", "config/nope.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(text(&output.stdout), "");
+    assert!(text(&output.stderr).contains("config/nope.toml"), "{}", text(&output.stderr));
+}
+
+#[test]
 fn invalid_row_names_file_line_and_value() {
     let dir = scratch("invalid_row");
     let data = dir.join("sales.csv");
