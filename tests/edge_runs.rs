@@ -196,12 +196,14 @@ fn fit_at_parameter_limit_is_flagged() {
             amount = 5 + (amount * 7) % 23;
         }
     }
-    let (_, report, _) = run_log("limit", &log, "", "time_unit = \"day\"");
+    let (_, report, out) = run_log("limit", &log, "", "time_unit = \"day\"");
 
     for model in ["bg_nbd", "mbg_nbd", "pareto_nbd"] {
         assert_eq!(status(&report, model), "not_converged", "{model}");
     }
     assert_eq!(status(&report, "historical"), "ok");
+    let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(markdown.contains("Status not_converged: the fit did not meet"), "{markdown}");
 }
 
 #[test]

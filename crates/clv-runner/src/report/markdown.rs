@@ -77,6 +77,13 @@ pub fn render_markdown(report: &Report) -> String {
     for model in &report.models {
         let _ = writeln!(out, "| {} |", comparison_cells(model).join(" | "));
     }
+    if report.models.iter().any(|model| model.status == "not_converged") {
+        out.push_str(
+            "\nStatus not_converged: the fit did not meet its convergence criterion, or an estimate ran \
+             to a limit (more than 10,000 times from its starting value, where the data cannot identify \
+             it). Its numbers are shown but are not a reliable optimum.\n",
+        );
+    }
 
     super::markdown_diagnostics::render_diagnostics(&mut out, report);
 
