@@ -238,7 +238,7 @@ enum OutcomeKind {
     Calibration(Box<CustomerSummary>),
 }
 
-/// Merges one customer's days and summarises them, or says why the customer is excluded.
+/// Merges one customer's days and summarises them, or returns why the customer is excluded.
 fn classify(customer: CustomerDays, unit: TimeUnit, split: &Split) -> Result<Outcome, SummaryError> {
     let CustomerDays { id, days } = customer;
     let days = merge_days(&id, days)?;

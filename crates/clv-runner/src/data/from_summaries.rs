@@ -51,8 +51,8 @@ pub(super) fn summaries(
         if record.count == 1 {
             customers.push(template);
         } else {
-            // NOTE: a row's count is not bounded, so a count such as 10^12 asks
-            // for that many summaries in memory, and the process aborts when
+            // NOTE: a row's count is not bounded, so a count such as 10^12 requests
+            // that many summaries in memory, and the process aborts when
             // memory runs out instead of returning an error that names the row.
             for index in 1..=record.count {
                 customers.push(CustomerSummary { id: format!("{}-{index}", record.id), ..template.clone() });
