@@ -208,9 +208,9 @@ fn fit_at_parameter_limit_is_flagged() {
 
 #[test]
 fn overflowing_spend_fails_without_nan() {
-    // Amounts near Decimal's maximum, 7.9e28 / 1000, mixed with returns:
-    // the spend estimates overflow, and a model that cannot predict must say
-    // so in words, since no report may show NaN.
+    // Amounts near Decimal's maximum (7.9e28 / 1000) mixed with returns make
+    // the spend estimates overflow. No report may show NaN, so a model that
+    // cannot predict must describe the failure in words.
     let log = "customer,date,amount\n\
         c5,2024-06-17,79228162514264337593543950\nc4,2024-01-05,12.50\nc4,2024-01-06,-5\n\
         c4,2024-06-14,3\nc0,2024-02-18,79228162514264337593543950\nc4,2024-03-14,0.01\n\
@@ -225,7 +225,8 @@ fn overflowing_spend_fails_without_nan() {
     assert_eq!(status(&report, "historical"), "ok");
     for model in &report.models {
         if let Some(message) = &model.error {
-            assert!(!message.contains("NaN") && !message.contains("inf"), "{}: {message}", model.name);
+            assert!(!message.contains("NaN"), "{}: {message}", model.name);
+            assert!(!message.contains("inf"), "{}: {message}", model.name);
         }
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! Each model is fitted on the CDNOW sample in days, and BG/BB on the yearly
 //! donations data. Each then predicts over a horizon of 3652.5 units (10
-//! years in days; 100 for BG/BB), with discounting and without, for customers far
-//! outside that data: hundreds of purchase days, a century of history in
-//! days, recency 0 with repeat purchases (as a summary file may give), a
-//! customer who arrived on the calibration end, and a spend of a billion.
+//! years in days, or 100 years for BG/BB), with discounting and without.
+//! The customers are far outside that data: hundreds of purchase days, a
+//! century of history in days, recency 0 with repeat purchases (as a summary
+//! file may give), a customer who arrived on the calibration end, and a
+//! spend of a billion.
 
 use std::str::FromStr;
 

@@ -155,9 +155,9 @@ fn cdnow_tracking_adds_up_to_the_data() {
     assert_eq!(report.segments.as_ref().unwrap().model, "pareto_nbd");
 
     // The calibration end, 1997-09-30, is the last day of period 38, so the
-    // holdout periods cover the holdout exactly: a model's holdout tracking
-    // adds up to its predicted holdout purchase days (to the rounding of 39
-    // values to 4 places, 39 * 5e-5).
+    // holdout periods cover the holdout exactly. A model's holdout tracking
+    // therefore adds up to its predicted holdout purchase days, to the
+    // rounding of 39 values to 4 places (39 * 5e-5).
     for model in &report.models[..2] {
         let diagnostics = model.diagnostics.as_ref().unwrap();
         assert_eq!(diagnostics.tracking_expected, None, "{}", model.name);

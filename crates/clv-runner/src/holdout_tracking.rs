@@ -33,7 +33,7 @@ pub(crate) fn holdout_tracking(
     let calibration_offset = days_between(grid.start, calibration_end);
 
     // Expected transactions from the calibration end through the last day of
-    // period k; the first entry covers the end of the period that holds the
+    // period k; the first entry covers the end of the period that contains the
     // calibration end, so the differences give whole holdout periods.
     let ends: Vec<usize> = (grid.calibration_periods - 1..grid.periods).collect();
     let step = ends.len().div_ceil(MAX_PREDICTED_HORIZONS).max(1);

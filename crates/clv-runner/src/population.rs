@@ -21,7 +21,7 @@ pub fn frequency_bin(frequency: u32) -> usize {
 /// Periods of one time unit each, from the first purchase day of the
 /// modelled customers to the observation end.
 ///
-/// Period `k` holds the days whose offset `d` from the first purchase day
+/// Period `k` contains the days whose offset `d` from the first purchase day
 /// has `floor(d / unit_days) = k`; the last period may be shorter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrackingGrid {
@@ -85,8 +85,8 @@ impl TrackingGrid {
     }
 
     /// Computes the model's expected cumulative repeat transactions of all
-    /// customers through the last day of each period; `None` when the
-    /// model has no E[X(t)] or returns none for some cohort.
+    /// customers through the last day of each period. Returns `None` when
+    /// the model has no E[X(t)] or returns none for some cohort.
     pub fn expected_cumulative(
         &self,
         customers: &[CustomerSummary],

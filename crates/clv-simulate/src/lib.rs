@@ -75,8 +75,8 @@ impl Simulation {
         Ok(Written { customers: self.customers, transactions })
     }
 
-    /// Each day of the log as `YYYY-MM-DD`, so a row is written without
-    /// formatting a date.
+    /// Formats each day of the log once as `YYYY-MM-DD`, so that writing a
+    /// row formats no date.
     fn date_table(&self) -> Result<Vec<String>, SimulateError> {
         let mut dates = Vec::with_capacity(self.observation_days as usize);
         for day in 0..self.observation_days {

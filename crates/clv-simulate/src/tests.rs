@@ -34,7 +34,8 @@ fn rows_are_valid_and_counted() {
         assert_eq!(fields.len(), 3, "{line}");
         customers.insert(fields[0].parse::<u64>().unwrap());
         let date: Date = fields[1].parse().unwrap();
-        assert!(date >= simulation.start && date <= last_day, "{line}");
+        assert!(date >= simulation.start, "{line}");
+        assert!(date <= last_day, "{line}");
         let amount: f64 = fields[2].parse().unwrap();
         assert!(amount >= 0.01, "{line}");
         rows += 1;

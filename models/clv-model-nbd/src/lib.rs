@@ -19,7 +19,7 @@
 //!
 //! Value. A purchase day is worth the customer's mean repeat spend
 //! (`spend = "customer"`, the default) or the mean over all repeat customers
-//! (`spend = "population"`); a customer without repeat purchases gets the
+//! (`spend = "population"`). A customer without repeat purchases gets the
 //! population mean in both cases. CLV is the discounted sum of the expected
 //! purchases in each unit of the horizon times that value times the margin.
 //!

@@ -183,8 +183,8 @@ impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
     }
 
     fn probability_of_repeat_transactions(&self, x: u64, t: f64) -> Option<f64> {
-        // More repeat transactions than u32 holds have probability 0 at any
-        // horizon the report asks about.
+        // A count of repeat transactions beyond u32::MAX has probability 0 at
+        // any horizon that the report requests.
         let Ok(x) = u32::try_from(x) else { return Some(0.0) };
         let probability = self.process.probability_of_transactions(x, t);
         (0.0..=1.0).contains(&probability).then_some(probability)

@@ -32,6 +32,7 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
     if likelihood.gradient(&polished.params).is_none() {
         return polished;
     }
+
     // Without an analytic Hessian, the information at the start serves
     // every step, as in a chord method, because near the optimum it changes
     // little and each new one costs 2 gradients per parameter.
@@ -39,6 +40,7 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
     let analytic_hessian = analytic.is_some();
     let mut information = analytic.unwrap_or_else(|| observed_information(likelihood, &polished.params));
     let mut information_params = polished.params.clone();
+
     for step_index in 0..MAX_STEPS {
         let Some(gradient) = likelihood.gradient(&polished.params) else {
             return polished;
@@ -47,6 +49,7 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
             information = observed_information(likelihood, &polished.params);
             information_params.clone_from(&polished.params);
         }
+
         let Some(step) = solve(&information, &gradient) else {
             return polished;
         };
@@ -57,6 +60,7 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
             // halving the step would only spend passes on noise.
             break;
         }
+
         let Some((params, log_likelihood)) = best_step(likelihood, &polished, &step) else {
             break;
         };
@@ -67,6 +71,7 @@ pub fn newton_polish(likelihood: &dyn LogLikelihood, fit: MleFit) -> MleFit {
         polished.params = params;
         polished.log_likelihood = log_likelihood;
     }
+
     if information_params != polished.params {
         information = observed_information(likelihood, &polished.params);
     }

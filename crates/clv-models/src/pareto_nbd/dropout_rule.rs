@@ -97,9 +97,9 @@ pub(super) fn dropout_moments(
     // with δ to at most a+b, so its value at the end bounds it everywhere.
     let max_rate = (base + span) * (a / (p + span) + b / (q + span));
     let panel_width = PANEL_WIDTH.min(PANEL_DECAY / max_rate).min(width);
-    // NOTE: past MAX_PANELS the panels widen and the rule loses accuracy;
-    // only parameters far beyond any data's optimum, such as r near 1e15 in
-    // a fit that runs to a limit, need that many.
+    // NOTE: past MAX_PANELS the panels widen and the rule loses accuracy.
+    // Only parameters far beyond any data's optimum need that many, such as
+    // r near 1e15 in a fit that runs to a limit.
     let panel_count = ((width / panel_width).ceil().max(1.0) as usize).min(MAX_PANELS);
     let panel_width = width / panel_count as f64;
 

@@ -72,7 +72,7 @@ pub fn sample_curve(curve: &[f64], points: usize) -> Vec<f64> {
 mod tests {
     use super::*;
 
-    // Hand-computed on actual values (0, 1, 3): the perfect ranking holds
+    // Hand-computed on actual values (0, 1, 3): the perfect ranking captures
     // 3/4 after one customer and all after two, so its Gini is
     // ((3/4 - 1/3) + (1 - 2/3) + (1 - 1)) / 3 = 1/4.
     const ACTUAL: [f64; 3] = [0.0, 1.0, 3.0];

@@ -86,8 +86,8 @@ pub struct LorenzReport {
 /// Counts of customers by predicted CLV in equal-width bins.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistogramReport {
-    /// Bin edges in money; the first bin also holds values below the first
-    /// edge and the last bin values above the last edge.
+    /// Bin edges in money. The first bin also counts values below the first
+    /// edge, and the last bin counts values above the last edge.
     pub edges: Vec<f64>,
     pub counts: Vec<u64>,
 }

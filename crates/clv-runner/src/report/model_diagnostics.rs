@@ -83,8 +83,8 @@ fn to_f64(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
-/// Ten groups of customers by predicted holdout revenue, highest first;
-/// ties keep the customers' order (by id). Group `d` (0-based) holds ranks
+/// Ten groups of customers by predicted holdout revenue, highest first.
+/// Ties keep the customers' order (by id). Group `d` (0-based) contains ranks
 /// `floor(d n / 10)` up to `floor((d + 1) n / 10)`.
 fn deciles(customers: &[CustomerSummary], holdout: &[Prediction]) -> Vec<DecileReport> {
     let n = customers.len();
@@ -133,10 +133,10 @@ fn lorenz(customers: &[CustomerSummary], results: &ModelResults) -> Option<Loren
     })
 }
 
-/// Histogram of predicted CLV over equal bins from 0 to the 99th percentile
-/// (nearest rank), so a few very large values do not squash the rest into
-/// one bin; values beyond fall in the last bin. `None` when that percentile
-/// is not positive.
+/// Builds the histogram of predicted CLV over equal bins from 0 to the 99th
+/// percentile (nearest rank), so a few very large values do not squash the
+/// rest into one bin. Values beyond it fall in the last bin. Returns `None`
+/// when that percentile is not positive.
 fn histogram(values: &[Decimal]) -> Option<HistogramReport> {
     let mut sorted: Vec<f64> = values.iter().map(|v| to_f64(*v)).collect();
     sorted.sort_by(f64::total_cmp);
