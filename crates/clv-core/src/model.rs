@@ -190,12 +190,46 @@ pub trait FittedModel: Send + Sync {
 ///
 /// Returns `None` for a value that is not finite or is beyond `Decimal`'s range.
 pub fn money_from_f64(value: f64) -> Option<Decimal> {
-    use rust_decimal::RoundingStrategy;
-    use rust_decimal::prelude::FromPrimitive;
-
     if !value.is_finite() {
         return None;
     }
+    money_by_scaling(value).or_else(|| money_by_expansion(value))
+}
+
+/// Largest |value| x 10^4 that [`money_by_scaling`] takes: the spacing of
+/// floats below it is at most 2^-12, so the product's rounding error is at
+/// most 2^-13 of a ten-thousandth.
+const SCALED_LIMIT: f64 = (1u64 << 40) as f64;
+
+/// Distance from a tie, in ten-thousandths, within which the product's
+/// rounding error could change the rounding direction.
+const TIE_MARGIN: f64 = 1.0 / 4096.0;
+
+/// Rounds `value` to 4 places by multiplying by 10^4 in floating point, or
+/// returns `None` when that could differ from [`money_by_expansion`]: a
+/// value near a tie, near zero (where the sign of zero matters) or too large.
+///
+/// A run converts money for every customer of every model. In a profile of a
+/// 100,000-customer run the exact expansion took about a tenth of the CPU
+/// time, and this path gives the same result for almost every value.
+fn money_by_scaling(value: f64) -> Option<Decimal> {
+    let scaled = value * 10_000.0;
+    if !(1.0..SCALED_LIMIT).contains(&scaled.abs()) {
+        return None;
+    }
+    let fraction = scaled.abs().fract();
+    if (fraction - 0.5).abs() <= TIE_MARGIN {
+        return None;
+    }
+    // The bound above keeps the rounded value below 2^40, so the cast is exact.
+    Some(Decimal::new(scaled.round() as i64, 4))
+}
+
+/// Rounds the exact decimal expansion of `value` to 4 places, half away from zero.
+fn money_by_expansion(value: f64) -> Option<Decimal> {
+    use rust_decimal::RoundingStrategy;
+    use rust_decimal::prelude::FromPrimitive;
+
     Decimal::from_f64(value)
         .map(|money| money.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero))
 }
@@ -224,5 +258,36 @@ mod tests {
         assert_eq!(money_from_f64(f64::NAN), None);
         assert_eq!(money_from_f64(f64::INFINITY), None);
         assert_eq!(money_from_f64(1e300), None);
+    }
+
+    #[test]
+    fn scaling_agrees_with_the_exact_expansion() {
+        // A deterministic spread of magnitudes from 1e-4 to 1e9, both signs,
+        // plus values next to ties. The fast path must give the same Decimal
+        // (value and scale) as the exact expansion, or return None.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut checked = 0;
+        for _ in 0..50_000 {
+            let magnitude = 10f64.powf(-4.0 + 13.0 * next());
+            let sign = if next() < 0.5 { -1.0 } else { 1.0 };
+            for value in [sign * magnitude, sign * ((magnitude * 1e4).floor() + 0.5) / 1e4] {
+                let exact = money_by_expansion(value);
+                if let Some(fast) = money_by_scaling(value) {
+                    assert_eq!(Some(fast), exact, "{value:e}");
+                    assert_eq!(fast.scale(), exact.unwrap().scale(), "{value:e}");
+                    checked += 1;
+                }
+                assert_eq!(money_from_f64(value), exact, "{value:e}");
+            }
+        }
+        // Of the 50,000 spread values, the 92.6% below 2^40 / 10^4 (about
+        // 1.1e8) take the fast path; the values on ties never do.
+        assert!(checked > 45_000, "fast path taken {checked} times");
     }
 }
