@@ -1,5 +1,7 @@
 //! Fits every configured model on the same summaries and collects their predictions.
 
+use std::time::Instant;
+
 use clv_core::{
     CustomerSummary, Decimal, Discount, FitData, FitStatistics, FittedModel, Parameter, Prediction,
     PredictionRequest,
@@ -38,8 +40,8 @@ pub struct ModelResults {
     /// One prediction per customer over the configured horizon, discounted, with margin.
     pub clv: Vec<Prediction>,
     /// One prediction per customer over the holdout period, undiscounted and at
-    /// margin 1, so `clv` is predicted holdout revenue; `None` without a holdout.
-    pub holdout: Option<Vec<Prediction>>,
+    /// margin 1; `None` without a holdout.
+    pub holdout: Option<Vec<HoldoutPrediction>>,
     /// Expected cumulative repeat transactions of all customers through each
     /// period of the tracking grid; `None` for a model without E[X(t)].
     pub tracking_expected: Option<Vec<f64>>,
@@ -50,6 +52,25 @@ pub struct ModelResults {
     /// Expected customers per calibration frequency bin (0..6, 7+); `None`
     /// for a model without P(X(t) = x).
     pub period_expected: Option<[f64; FREQUENCY_BINS]>,
+}
+
+/// The part of one customer's holdout prediction that the backtest uses.
+///
+/// A run keeps one for every customer of every model, so it has only the
+/// two figures the backtest compares.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HoldoutPrediction {
+    /// Expected purchase days in the holdout period.
+    pub expected_transactions: f64,
+    /// Expected revenue in the holdout period: the prediction's CLV, which is
+    /// undiscounted and at margin 1 for the holdout request.
+    pub revenue: Decimal,
+}
+
+impl From<&Prediction> for HoldoutPrediction {
+    fn from(prediction: &Prediction) -> HoldoutPrediction {
+        HoldoutPrediction { expected_transactions: prediction.expected_transactions, revenue: prediction.clv }
+    }
 }
 
 /// Everything a run produced, ready for the reports.
@@ -114,10 +135,13 @@ pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<Run
         log::info!("fitting model {} ({})", configured.name, configured.kind);
         let fit_data = FitData { customers, unit: config.unit };
         progress.start(&format!("fitting {}", configured.name), None);
+        let started = Instant::now();
         let fitted = configured.model.fit(&fit_data).map_err(|error| error.to_string());
         progress.finish();
+        log::info!("fitted model {} in {:.2} s", configured.name, started.elapsed().as_secs_f64());
         let outcome = fitted.and_then(|fitted| {
             progress.start(&format!("predicting {}", configured.name), None);
+            let started = Instant::now();
             let requests = Requests {
                 clv: &clv_request,
                 holdout: holdout_request.as_ref(),
@@ -125,6 +149,12 @@ pub fn run_with_progress(config: &Config, progress: &dyn Progress) -> Result<Run
             };
             let results = predict(fitted.as_ref(), customers, requests, tracking_grid.as_ref());
             progress.finish();
+            log::info!(
+                "predicted model {} for {} customers in {:.2} s",
+                configured.name,
+                customers.len(),
+                started.elapsed().as_secs_f64()
+            );
             results
         });
         if let Err(reason) = &outcome {
@@ -167,7 +197,7 @@ fn predict(
         Some(request) => {
             let predictions = fitted.predict(customers, request).map_err(|error| error.to_string())?;
             validate_predictions(customers, &predictions)?;
-            Some(predictions)
+            Some(predictions.iter().map(HoldoutPrediction::from).collect())
         }
         None => None,
     };

@@ -1,6 +1,6 @@
 //! Builds the [`Report`] of a run from its output.
 
-use clv_core::{Decimal, Discount, FitStatistics, Prediction};
+use clv_core::{Decimal, Discount, FitStatistics};
 use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -14,7 +14,7 @@ use super::{
 use crate::config::MarginSource;
 use crate::data::DataSet;
 use crate::metrics::{backtest, clv_distribution};
-use crate::run::{ModelResults, RunOutput};
+use crate::run::{HoldoutPrediction, ModelResults, RunOutput};
 
 /// Rounds a money figure to cents, half away from zero, as text.
 pub(crate) fn money(value: Decimal) -> String {
@@ -178,7 +178,7 @@ fn metrics_report(data: &DataSet, results: &ModelResults) -> MetricsReport {
     MetricsReport { clv, population_clv: results.population_clv.map(money), backtest }
 }
 
-fn holdout_backtest(data: &DataSet, holdout: &[Prediction]) -> BacktestReport {
+fn holdout_backtest(data: &DataSet, holdout: &[HoldoutPrediction]) -> BacktestReport {
     let customers = &data.summaries.customers;
     let actual_transactions: Vec<f64> =
         customers.iter().map(|c| c.holdout.as_ref().map_or(0.0, |h| f64::from(h.frequency))).collect();
@@ -187,7 +187,7 @@ fn holdout_backtest(data: &DataSet, holdout: &[Prediction]) -> BacktestReport {
         .map(|c| c.holdout.as_ref().and_then(|h| h.revenue.to_f64()).unwrap_or(0.0))
         .collect();
     let predicted_transactions: Vec<f64> = holdout.iter().map(|p| p.expected_transactions).collect();
-    let predicted_value: Vec<f64> = holdout.iter().map(|p| p.clv.to_f64().unwrap_or(0.0)).collect();
+    let predicted_value: Vec<f64> = holdout.iter().map(|p| p.revenue.to_f64().unwrap_or(0.0)).collect();
 
     let result = backtest(&predicted_transactions, &actual_transactions, &predicted_value, &actual_value);
     BacktestReport {

@@ -9,7 +9,7 @@ use super::diagnostics::{DecileReport, DiagnosticsReport, HistogramReport, Loren
 use super::segments::{grid_report, tier_reports, tiers};
 use crate::metrics::{gains_curve, sample_curve};
 use crate::population::{FREQUENCY_BINS, frequency_bin};
-use crate::run::ModelResults;
+use crate::run::{HoldoutPrediction, ModelResults};
 
 /// Points of the sampled gains curves: every 5% of the customers.
 const LORENZ_POINTS: usize = 20;
@@ -86,15 +86,15 @@ fn to_f64(value: Decimal) -> f64 {
 /// Ten groups of customers by predicted holdout revenue, highest first.
 /// Ties keep the customers' order (by id). Group `d` (0-based) contains ranks
 /// `floor(d n / 10)` up to `floor((d + 1) n / 10)`.
-fn deciles(customers: &[CustomerSummary], holdout: &[Prediction]) -> Vec<DecileReport> {
+fn deciles(customers: &[CustomerSummary], holdout: &[HoldoutPrediction]) -> Vec<DecileReport> {
     let n = customers.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| holdout[j].clv.cmp(&holdout[i].clv));
+    order.sort_by(|&i, &j| holdout[j].revenue.cmp(&holdout[i].revenue));
 
     (0..10)
         .map(|d| {
             let members = &order[d * n / 10..(d + 1) * n / 10];
-            let predicted_revenue: Decimal = members.iter().map(|&i| holdout[i].clv).sum();
+            let predicted_revenue: Decimal = members.iter().map(|&i| holdout[i].revenue).sum();
             let actual_revenue: Decimal =
                 members.iter().filter_map(|&i| customers[i].holdout.as_ref()).map(|h| h.revenue).sum();
             DecileReport {
@@ -117,7 +117,7 @@ fn lorenz(customers: &[CustomerSummary], results: &ModelResults) -> Option<Loren
     let (of, score, actual): (&str, Vec<f64>, Vec<f64>) = match &results.holdout {
         Some(holdout) => (
             "holdout_revenue",
-            holdout.iter().map(|p| to_f64(p.clv)).collect(),
+            holdout.iter().map(|p| to_f64(p.revenue)).collect(),
             customers.iter().map(|c| c.holdout.as_ref().map_or(0.0, |h| to_f64(h.revenue))).collect(),
         ),
         None => {
