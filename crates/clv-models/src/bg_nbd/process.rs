@@ -85,13 +85,16 @@ impl TransactionProcess for BgNbdProcess {
     }
 
     fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
-        let BgNbdProcess { r, alpha, a, b } = *self;
-        let Rfm { x, t: age, .. } = rfm;
         let p_alive = self.p_alive(rfm);
-        times
-            .iter()
-            .map(|&t| p_alive * expected_purchases_if_active(r + x, alpha + age, a, b + x, t))
-            .collect()
+        let if_alive = self.expected_transactions_if_alive_at(rfm.x, rfm.t, times);
+        if_alive.unwrap_or_default().into_iter().map(|expected| p_alive * expected).collect()
+    }
+
+    /// Returns the expectation of a customer alive at `T`, whose rate is
+    /// Gamma(r + x, α + T) and whose dropout probability is Beta(a, b + x).
+    fn expected_transactions_if_alive_at(&self, x: f64, age: f64, times: &[f64]) -> Option<Vec<f64>> {
+        let BgNbdProcess { r, alpha, a, b } = *self;
+        Some(times.iter().map(|&t| expected_purchases_if_active(r + x, alpha + age, a, b + x, t)).collect())
     }
 
     /// Returns `1 / (1 + [x > 0] a / (b + x - 1) ((α + T) / (α + t_x))^(r + x))`.

@@ -72,26 +72,29 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
         })
     }
 
+    /// Predicts for one customer over the units of `horizon_units`.
+    ///
+    /// `if_alive`, when the process has that form, is its expectation at the
+    /// unit ends for a customer alive at `T` with this customer's `x` and `T`.
     fn predict_one(
         &self,
         customer: &CustomerSummary,
         request: &PredictionRequest,
+        horizon_units: &HorizonUnits,
+        if_alive: Option<&[f64]>,
     ) -> Result<Prediction, String> {
         let rfm = Rfm::of(customer);
-        let horizon = request.horizon;
         let p_alive = self.process.p_alive(rfm);
         let value = self.spend.value_per_transaction(customer);
 
         // The expectation at 0 and at the end of each unit of the horizon, so
         // each unit's purchases are the difference of two neighbours.
-        let times = unit_boundaries(horizon);
-        let curve = self.process.conditional_expected_transactions_at(rfm, &times);
+        let curve = match if_alive {
+            Some(if_alive) => if_alive.iter().map(|expected| p_alive * expected).collect(),
+            None => self.process.conditional_expected_transactions_at(rfm, &horizon_units.times),
+        };
         let expected_transactions = curve.last().copied().unwrap_or(0.0);
-        let mut unit = 0;
-        let discounted_transactions = request.discount.present_value(horizon, |_, _| {
-            unit += 1;
-            curve[unit] - curve[unit - 1]
-        });
+        let discounted_transactions = horizon_units.present_value(&curve);
         let clv = discounted_transactions * value * request.margin;
 
         if !(expected_transactions.is_finite() && expected_transactions >= 0.0) {
@@ -109,6 +112,75 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
             p_alive: Some(p_alive),
             clv,
         })
+    }
+
+    /// Predicts for every customer, computing the expectation of an alive
+    /// customer once for each distinct `x` and `T`.
+    fn predict_by_groups(
+        &self,
+        customers: &[CustomerSummary],
+        request: &PredictionRequest,
+        horizon_units: &HorizonUnits,
+    ) -> Option<Vec<Result<Prediction, String>>> {
+        let key = |customer: &CustomerSummary| (customer.frequency, customer.age.to_bits());
+        let mut order: Vec<usize> = (0..customers.len()).collect();
+        order.par_sort_unstable_by_key(|&index| key(&customers[index]));
+        let groups: Vec<&[usize]> =
+            order.chunk_by(|&i, &j| key(&customers[i]) == key(&customers[j])).collect();
+
+        let predicted: Option<Vec<Vec<(usize, Result<Prediction, String>)>>> = groups
+            .par_iter()
+            .map(|group| {
+                let first = &customers[group[0]];
+                let if_alive = self.process.expected_transactions_if_alive_at(
+                    f64::from(first.frequency),
+                    first.age,
+                    &horizon_units.times,
+                )?;
+                let predicted = group.iter().map(|&index| {
+                    (index, self.predict_one(&customers[index], request, horizon_units, Some(&if_alive)))
+                });
+                Some(predicted.collect())
+            })
+            .collect();
+
+        let mut in_order: Vec<Option<Result<Prediction, String>>> = vec![None; customers.len()];
+        for (index, prediction) in predicted?.into_iter().flatten() {
+            in_order[index] = Some(prediction);
+        }
+        Some(
+            in_order
+                .into_iter()
+                .map(|prediction| prediction.expect("every customer is in one group"))
+                .collect(),
+        )
+    }
+}
+
+/// The ends of the units of a horizon and their discount factors.
+struct HorizonUnits {
+    /// 0 and the end of each unit of `(0, horizon]`: 1, 2, ... and then `horizon`.
+    times: Vec<f64>,
+    /// Discount factor of each unit, in the order of `times[1..]`.
+    factors: Vec<f64>,
+}
+
+impl HorizonUnits {
+    fn new(request: &PredictionRequest) -> HorizonUnits {
+        let times = unit_boundaries(request.horizon);
+        let factors = (1..times.len()).map(|k| request.discount.factor(k as u32)).collect();
+        HorizonUnits { times, factors }
+    }
+
+    /// Sums the expected purchases of each unit, the difference of `curve` at
+    /// its ends, times the unit's discount factor. The sum runs in the order
+    /// of [`clv_core::Discount::present_value`], so it gives the same result.
+    fn present_value(&self, curve: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for (unit, factor) in self.factors.iter().enumerate() {
+            total += (curve[unit + 1] - curve[unit]) * factor;
+        }
+        total
     }
 }
 
@@ -131,11 +203,20 @@ impl<P: TransactionProcess> FittedModel for FittedTransactionModel<P> {
         request: &PredictionRequest,
     ) -> Result<Vec<Prediction>, ModelError> {
         self.check_unit(request)?;
-        let predictions: Vec<Result<Prediction, String>> = if customers.len() >= PARALLEL_CUSTOMERS {
-            customers.par_iter().map(|customer| self.predict_one(customer, request)).collect()
+        let horizon_units = HorizonUnits::new(request);
+        let by_groups = if customers.len() >= PARALLEL_CUSTOMERS {
+            self.predict_by_groups(customers, request, &horizon_units)
         } else {
-            customers.iter().map(|customer| self.predict_one(customer, request)).collect()
+            None
         };
+        let predictions = by_groups.unwrap_or_else(|| {
+            let predict = |customer| self.predict_one(customer, request, &horizon_units, None);
+            if customers.len() >= PARALLEL_CUSTOMERS {
+                customers.par_iter().map(predict).collect()
+            } else {
+                customers.iter().map(predict).collect()
+            }
+        });
         // The first failing customer in input order is reported, whatever the thread count.
         customers
             .iter()

@@ -50,6 +50,20 @@ pub trait TransactionProcess: Send + Sync + std::fmt::Debug {
         times.iter().map(|&t| self.conditional_expected_transactions(rfm, t)).collect()
     }
 
+    /// Expected number of transactions in `(T, T + t]` for each `t` of
+    /// `times`, of a customer with `x` repeat purchases and age `T` who is
+    /// alive at `T`.
+    ///
+    /// Processes whose rates, given that the customer is alive, depend on
+    /// the summary only through `x` and `T` return it, and then the
+    /// conditional expectation is [`p_alive`](Self::p_alive) times it. The
+    /// predictions compute it once for all customers who share `x` and `T`.
+    /// The default returns `None`.
+    fn expected_transactions_if_alive_at(&self, x: f64, age: f64, times: &[f64]) -> Option<Vec<f64>> {
+        let _ = (x, age, times);
+        None
+    }
+
     /// Probability that the customer is still active at `T`.
     fn p_alive(&self, rfm: Rfm) -> f64;
 
@@ -99,5 +113,7 @@ pub fn fit_transaction_model<P: TransactionProcess>(
     Ok(FittedTransactionModel::new(process, mle, data.customers.len(), data.unit, spend))
 }
 
+#[cfg(test)]
+mod group_tests;
 #[cfg(test)]
 mod population_tests;

@@ -70,11 +70,17 @@ impl TransactionProcess for MbgNbdProcess {
     }
 
     fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
-        let MbgNbdProcess { r, alpha, a, b } = *self;
-        let Rfm { x, t: age, .. } = rfm;
         let p_alive = self.p_alive(rfm);
+        let if_alive = self.expected_transactions_if_alive_at(rfm.x, rfm.t, times);
+        if_alive.unwrap_or_default().into_iter().map(|expected| p_alive * expected).collect()
+    }
+
+    /// Returns the expectation of a customer alive at `T`, whose rate is
+    /// Gamma(r + x, α + T) and whose dropout probability is Beta(a, b + x + 1).
+    fn expected_transactions_if_alive_at(&self, x: f64, age: f64, times: &[f64]) -> Option<Vec<f64>> {
+        let MbgNbdProcess { r, alpha, a, b } = *self;
         let if_active = |t| expected_purchases_if_active(r + x, alpha + age, a, b + x + 1.0, t);
-        times.iter().map(|&t| p_alive * if_active(t)).collect()
+        Some(times.iter().map(|&t| if_active(t)).collect())
     }
 
     /// Returns `1 / (1 + a / (b + x) ((α + T) / (α + t_x))^(r + x))`, which is

@@ -66,16 +66,22 @@ impl TransactionProcess for ParetoNbdProcess {
 
     fn conditional_expected_transactions_at(&self, rfm: Rfm, times: &[f64]) -> Vec<f64> {
         let p_alive = self.p_alive(rfm);
+        let if_alive = self.expected_transactions_if_alive_at(rfm.x, rfm.t, times);
+        if_alive.unwrap_or_default().into_iter().map(|expected| p_alive * expected).collect()
+    }
+
+    /// Returns the expectation of a customer alive at `T`, whose purchase
+    /// rate is Gamma(r + x, α + T) and dropout rate Gamma(s, β + T).
+    fn expected_transactions_if_alive_at(&self, x: f64, age: f64, times: &[f64]) -> Option<Vec<f64>> {
         let ParetoNbdProcess { r, alpha, s, beta } = *self;
-        let Rfm { x, t: age, .. } = rfm;
         let expected = |t: f64| {
-            if p_alive == 0.0 || t <= 0.0 {
+            if t <= 0.0 {
                 return 0.0;
             }
             let ln_growth = (t / (beta + age)).ln_1p();
-            p_alive * (r + x) / (alpha + age) * (beta + age) * integral_of_exponential(s - 1.0, ln_growth)
+            (r + x) / (alpha + age) * (beta + age) * integral_of_exponential(s - 1.0, ln_growth)
         };
-        times.iter().map(|&t| expected(t)).collect()
+        Some(times.iter().map(|&t| expected(t)).collect())
     }
 
     /// Computes `1 / (1 + (s / (r+s+x)) (α+T)^(r+x) (β+T)^s A0)`, which is 1
