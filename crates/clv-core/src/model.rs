@@ -147,6 +147,21 @@ pub trait FittedModel: Send + Sync {
         Vec::new()
     }
 
+    /// Sums the expected purchase days of `customers` over the request's
+    /// horizon: the sum of [`predict`](Self::predict)'s `expected_transactions`.
+    ///
+    /// The report needs it at many horizons for the tracking chart. The default
+    /// predicts every customer; a model overrides it when the sum alone costs
+    /// less, and must then return the same value.
+    fn total_expected_transactions(
+        &self,
+        customers: &[CustomerSummary],
+        request: &PredictionRequest,
+    ) -> Result<f64, ModelError> {
+        let predictions = self.predict(customers, request)?;
+        Ok(predictions.iter().map(|prediction| prediction.expected_transactions).sum())
+    }
+
     /// Goodness of fit. The default returns `None`, for models not fitted by
     /// maximum likelihood.
     fn fit_statistics(&self) -> Option<FitStatistics> {

@@ -267,6 +267,19 @@ impl FittedModel for FittedFormula {
         customers.iter().map(|customer| predict_customer(customer, request, lifetime)).collect()
     }
 
+    /// Sums the expected purchase days as [`predict_customer`] computes them,
+    /// without the money figures.
+    fn total_expected_transactions(
+        &self,
+        customers: &[CustomerSummary],
+        request: &PredictionRequest,
+    ) -> Result<f64, ModelError> {
+        validate_request(request, Horizon::FiniteOrInfinite)?;
+        let lifetime = self.effective_lifetime(request);
+        let expected = |customer| transactions_per_unit(customer, request.unit) * lifetime;
+        Ok(customers.iter().map(expected).sum())
+    }
+
     /// Returns `transactions_per_month`, `average_order_value` and the lifetime.
     ///
     /// A configured lifetime is `lifetime_months`. An estimated one is
@@ -306,7 +319,7 @@ fn predict_customer(
     request: &PredictionRequest,
     lifetime: f64,
 ) -> Result<Prediction, ModelError> {
-    let transactions_per_unit = customer_transactions_per_month(customer) * months_per_unit(request.unit);
+    let transactions_per_unit = transactions_per_unit(customer, request.unit);
 
     let purchase_days = u64::from(customer.frequency) + 1;
     let average_order_value = decimal_to_f64(customer.revenue) / purchase_days as f64;
@@ -322,6 +335,11 @@ fn predict_customer(
         p_alive: None,
         clv: money_for_customer(clv, &customer.id, "CLV")?,
     })
+}
+
+/// Computes the customer's repeat purchase days per time unit.
+fn transactions_per_unit(customer: &CustomerSummary, unit: TimeUnit) -> f64 {
+    customer_transactions_per_month(customer) * months_per_unit(unit)
 }
 
 /// Computes the customer's repeat purchase days per month of their observed

@@ -106,6 +106,18 @@ impl FittedModel for FittedHistorical {
         validate_request(request, Horizon::Finite)?;
         customers.iter().map(|customer| predict_customer(customer, request)).collect()
     }
+
+    /// Sums the expected purchase days as [`predict_customer`] computes them,
+    /// without the money figures.
+    fn total_expected_transactions(
+        &self,
+        customers: &[CustomerSummary],
+        request: &PredictionRequest,
+    ) -> Result<f64, ModelError> {
+        validate_request(request, Horizon::Finite)?;
+        let expected = |customer| repeat_rates(customer, request).purchase_days_per_unit * request.horizon;
+        Ok(customers.iter().map(expected).sum())
+    }
 }
 
 /// Repeat purchase days and repeat revenue per time unit of `request`.
@@ -133,6 +145,7 @@ fn predict_customer(
 ) -> Result<Prediction, ModelError> {
     let rates = repeat_rates(customer, request);
 
+    // total_expected_transactions repeats this product; keep the two alike.
     let expected_transactions = rates.purchase_days_per_unit * request.horizon;
     let value_per_transaction =
         if customer.frequency > 0 { Some(round_money(customer.monetary_value)) } else { None };
@@ -195,6 +208,22 @@ mod tests {
         assert_eq!(model.fit_statistics(), None);
         let request = request(TimeUnit::Day, 20.0, Discount::NONE, 0.5);
         assert_eq!(model.population_clv(&request), Ok(None));
+    }
+
+    #[test]
+    fn total_equals_sum_of_predictions() {
+        // Exact equality: the total must add the same products in the same order.
+        let customers = [
+            customer("a", 2, 10, "5", "30"),
+            customer("b", 0, 7, "3", "0"),
+            customer("c", 5, 33, "1", "12.25"),
+        ];
+        let model = fitted(&customers);
+        let request = request(TimeUnit::Week, 26.0, Discount::from_annual(0.1, TimeUnit::Week), 0.3);
+        let predictions = model.predict(&customers, &request).unwrap();
+        let sum: f64 = predictions.iter().map(|p| p.expected_transactions).sum();
+        assert_eq!(model.total_expected_transactions(&customers, &request).unwrap(), sum);
+        assert!((sum - (2.0 / 10.0 + 5.0 / 33.0) * 26.0 * 7.0).abs() < 1e-12, "{sum}");
     }
 
     #[test]

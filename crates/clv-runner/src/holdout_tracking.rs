@@ -51,8 +51,7 @@ pub(crate) fn holdout_tracking(
         }
         let request =
             PredictionRequest { horizon: unit.from_days(days), unit, discount: Discount::NONE, margin: 1.0 };
-        let predictions = model.predict(customers, &request).ok()?;
-        at_predicted.push(predictions.iter().map(|p| p.expected_transactions).sum::<f64>());
+        at_predicted.push(model.total_expected_transactions(customers, &request).ok()?);
     }
 
     let mut cumulative = Vec::with_capacity(ends.len());

@@ -74,17 +74,21 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
 
     /// Predicts for one customer over the units of `horizon_units`.
     ///
-    /// `if_alive`, when the process has that form, is its expectation at the
-    /// unit ends for a customer alive at `T` with this customer's `x` and `T`.
+    /// `shared`, when the process has that form, is its expectation at the
+    /// unit ends for a customer alive at `T` with this customer's `x` and
+    /// `T`, and the customer's P(alive).
     fn predict_one(
         &self,
         customer: &CustomerSummary,
         request: &PredictionRequest,
         horizon_units: &HorizonUnits,
-        if_alive: Option<&[f64]>,
+        shared: Option<(&[f64], f64)>,
     ) -> Result<Prediction, String> {
         let rfm = Rfm::of(customer);
-        let p_alive = self.process.p_alive(rfm);
+        let (if_alive, p_alive) = match shared {
+            Some((if_alive, p_alive)) => (Some(if_alive), p_alive),
+            None => (None, self.process.p_alive(rfm)),
+        };
         let value = self.spend.value_per_transaction(customer);
 
         // The expectation at 0 and at the end of each unit of the horizon, so
@@ -115,7 +119,8 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
     }
 
     /// Predicts for every customer, computing the expectation of an alive
-    /// customer once for each distinct `x` and `T`.
+    /// customer once for each distinct `x` and `T`, and P(alive) once for
+    /// each distinct `x`, `t_x` and `T`.
     fn predict_by_groups(
         &self,
         customers: &[CustomerSummary],
@@ -124,7 +129,10 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
     ) -> Option<Vec<Result<Prediction, String>>> {
         let key = |customer: &CustomerSummary| (customer.frequency, customer.age.to_bits());
         let mut order: Vec<usize> = (0..customers.len()).collect();
-        order.par_sort_unstable_by_key(|&index| key(&customers[index]));
+        order.par_sort_unstable_by_key(|&index| {
+            let customer = &customers[index];
+            (key(customer), customer.recency.to_bits())
+        });
         let groups: Vec<&[usize]> =
             order.chunk_by(|&i, &j| key(&customers[i]) == key(&customers[j])).collect();
 
@@ -137,8 +145,22 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
                     first.age,
                     &horizon_units.times,
                 )?;
+                // Customers of one recency are adjacent, so each P(alive) is
+                // computed once and reused until the recency changes.
+                let mut last_p_alive: Option<(u64, f64)> = None;
                 let predicted = group.iter().map(|&index| {
-                    (index, self.predict_one(&customers[index], request, horizon_units, Some(&if_alive)))
+                    let customer = &customers[index];
+                    let recency = customer.recency.to_bits();
+                    let p_alive = match last_p_alive {
+                        Some((last_recency, p_alive)) if last_recency == recency => p_alive,
+                        _ => {
+                            let p_alive = self.process.p_alive(Rfm::of(customer));
+                            last_p_alive = Some((recency, p_alive));
+                            p_alive
+                        }
+                    };
+                    let shared = Some((if_alive.as_slice(), p_alive));
+                    (index, self.predict_one(customer, request, horizon_units, shared))
                 });
                 Some(predicted.collect())
             })

@@ -367,3 +367,15 @@ fn fit_through_trait_object() {
     assert_eq!(fitted.population_clv(&request), Ok(Some(Decimal::from(189))));
     assert_eq!(fitted.fit_statistics(), None);
 }
+
+#[test]
+fn total_equals_sum_of_predictions() {
+    // Exact equality: the total must add the same products in the same order.
+    let customers = four_customers();
+    let fitted = fit(FormulaSettings::default(), &customers).unwrap();
+    let request = request(TimeUnit::Week, 26.0, Discount::from_annual(0.1, TimeUnit::Week), 0.3);
+    let predictions = fitted.predict(&customers, &request).unwrap();
+    let sum: f64 = predictions.iter().map(|p| p.expected_transactions).sum();
+    assert_eq!(fitted.total_expected_transactions(&customers, &request).unwrap(), sum);
+    assert!(sum > 0.0, "customers a and b have repeat days: {sum}");
+}
