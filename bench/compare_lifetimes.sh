@@ -3,8 +3,10 @@
 # the summaries from the transaction CSV (date parsing included), and the
 # BG/NBD, Pareto/NBD and Gamma-Gamma fits. Prints both times, the ratio of
 # the medians and how far the estimates agree, and writes the raw results to
-# bench/out/. Needs python3 (3.11) and network access to PyPI for the first
-# run, which makes the venv bench/.venv.
+# bench/out/. Then times `clv run` end to end with the five models of
+# bench/simulated.toml and prints its wall time and peak memory. Needs
+# python3 (3.11), GNU time (/usr/bin/time) and network access to PyPI for
+# the first run, which makes the venv bench/.venv.
 #
 # Usage: bench/compare_lifetimes.sh [CUSTOMERS] [RUNS] [PARETO_RUNS]
 #   CUSTOMERS    customers to simulate (default 1000000, about 11M rows)
@@ -13,6 +15,11 @@
 #                1M customers (default 1); 0 skips the Pareto/NBD fit in both tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "error: /usr/bin/time (GNU time) is missing; install it (Debian: apt-get install time)" >&2
+    exit 1
+fi
 
 customers=${1:-1000000}
 runs=${2:-3}
@@ -67,3 +74,11 @@ for row in rows:
         )
     print(f"{row['stage']:<12} {clv:>9.3f} {lifetimes:>12.3f} {row['speedup']:>7.1f}x  {note}")
 PY
+
+# The whole run: summaries, five fits, predictions and the reports, with the
+# Pareto/NBD fit included even when PARETO_RUNS is 0.
+for run in $(seq 1 "$runs"); do
+    /usr/bin/time -f "%e %M" -o bench/out/run_time.txt "$clv" -q run bench/simulated.toml
+    read -r wall kilobytes < bench/out/run_time.txt
+    echo "clv run, five models, run $run: $wall s wall, peak resident memory $((kilobytes / 1024)) MiB"
+done
