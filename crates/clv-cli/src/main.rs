@@ -9,6 +9,7 @@ mod simulate;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
@@ -73,11 +74,15 @@ fn run(
     let config = load_config(config_path)?;
     let output = clv_runner::run_with_progress(&config, progress)?;
     progress.start("building the report", None);
+    let started = Instant::now();
     let report = build_report(&output);
     progress.finish();
+    log::info!("built the report in {:.2} s", started.elapsed().as_secs_f64());
     let dir = out.unwrap_or(&config.output_dir);
+    let started = Instant::now();
     let files = write_reports(&output, &report, dir)
         .with_context(|| format!("failed to write the reports of {}", config_path.display()))?;
+    log::info!("wrote the report files in {:.2} s", started.elapsed().as_secs_f64());
 
     if !quiet {
         println!("{}", render_table(&report));

@@ -115,7 +115,7 @@ impl FittedModel for FittedHistorical {
         request: &PredictionRequest,
     ) -> Result<f64, ModelError> {
         validate_request(request, Horizon::Finite)?;
-        let expected = |customer| repeat_rates(customer, request).purchase_days_per_unit * request.horizon;
+        let expected = |customer| purchase_days_per_unit(customer, request) * request.horizon;
         Ok(customers.iter().map(expected).sum())
     }
 }
@@ -134,9 +134,18 @@ fn repeat_rates(customer: &CustomerSummary, request: &PredictionRequest) -> Repe
 
     let age = customer.age_days as f64 / request.unit.days();
     RepeatRates {
-        purchase_days_per_unit: f64::from(customer.frequency) / age,
+        purchase_days_per_unit: purchase_days_per_unit(customer, request),
         revenue_per_unit: decimal_to_f64(customer.repeat_revenue()) / age,
     }
+}
+
+/// Computes the customer's repeat purchase days per time unit of `request`,
+/// 0 when the first purchase is on the calibration end.
+fn purchase_days_per_unit(customer: &CustomerSummary, request: &PredictionRequest) -> f64 {
+    if customer.age_days <= 0 {
+        return 0.0;
+    }
+    f64::from(customer.frequency) / (customer.age_days as f64 / request.unit.days())
 }
 
 fn predict_customer(
