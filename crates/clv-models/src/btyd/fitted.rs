@@ -136,7 +136,7 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
         let groups: Vec<&[usize]> =
             order.chunk_by(|&i, &j| key(&customers[i]) == key(&customers[j])).collect();
 
-        let predicted: Option<Vec<Vec<(usize, Result<Prediction, String>)>>> = groups
+        let predicted: Option<Vec<Vec<IndexedPrediction>>> = groups
             .par_iter()
             .map(|group| {
                 let first = &customers[group[0]];
@@ -178,6 +178,9 @@ impl<P: TransactionProcess> FittedTransactionModel<P> {
         )
     }
 }
+
+/// A customer's position in the input and their prediction or why it failed.
+type IndexedPrediction = (usize, Result<Prediction, String>);
 
 /// The ends of the units of a horizon and their discount factors.
 struct HorizonUnits {

@@ -16,6 +16,7 @@ mod html_charts;
 mod markdown;
 mod markdown_diagnostics;
 mod model_diagnostics;
+mod parallel_csv;
 mod predictions;
 pub mod segments;
 mod table;

@@ -6,6 +6,7 @@ use std::path::Path;
 use clv_core::{CustomerSummary, Summaries};
 
 use super::build::{money, round4};
+use super::parallel_csv::write_csv;
 use crate::error::RunnerError;
 use crate::run::RunOutput;
 
@@ -63,18 +64,15 @@ pub fn prediction_columns(name: &str) -> Vec<String> {
 
 /// Writes predictions.csv to `path`. Columns of a failed model are left empty.
 pub fn write_predictions(output: &RunOutput, path: &Path) -> Result<(), RunnerError> {
-    let failed =
-        |error: csv::Error| RunnerError::Render { path: path.to_path_buf(), message: error.to_string() };
-    let mut writer = csv::Writer::from_path(path).map_err(failed)?;
-
     let mut header: Vec<String> = SUMMARY_HEADER.map(String::from).to_vec();
     for model in &output.models {
         header.extend(prediction_columns(&model.name));
     }
-    writer.write_record(&header).map_err(failed)?;
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
 
-    for (index, customer) in output.data.summaries.customers.iter().enumerate() {
-        let mut row = summary_cells(customer);
+    let customers = &output.data.summaries.customers;
+    write_csv(path, &header, customers.len(), |index, writer| {
+        let mut row = summary_cells(&customers[index]);
         for model in &output.models {
             match &model.outcome {
                 Ok(results) => {
@@ -92,7 +90,6 @@ pub fn write_predictions(output: &RunOutput, path: &Path) -> Result<(), RunnerEr
                 Err(_) => row.extend(std::iter::repeat_n(String::new(), 4)),
             }
         }
-        writer.write_record(&row).map_err(failed)?;
-    }
-    writer.flush().map_err(|error| RunnerError::Write { path: path.to_path_buf(), error })
+        writer.write_record(&row)
+    })
 }

@@ -8,6 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::build::{money, round4};
 use super::diagnostics::{CustomerListReport, CustomerRowReport, GridCellReport, SegmentsReport, TierReport};
+use super::parallel_csv::write_csv;
 use crate::error::RunnerError;
 use crate::run::{ModelResults, RunOutput};
 
@@ -154,16 +155,13 @@ fn customer_row(customer: &CustomerSummary, prediction: &Prediction, tier: usize
 /// `Ok(false)` and writes nothing when there is no primary model.
 pub fn write_segments(output: &RunOutput, path: &Path) -> Result<bool, RunnerError> {
     let Some((name, results)) = primary(output) else { return Ok(false) };
-    let write_error =
-        |error: csv::Error| RunnerError::Render { path: path.to_path_buf(), message: error.to_string() };
     let values: Vec<Decimal> = results.clv.iter().map(|p| p.clv).collect();
     let tier = tiers(&values);
 
-    let mut writer = csv::Writer::from_path(path).map_err(write_error)?;
-    writer
-        .write_record(["customer_id", "model", "clv", "tier", "p_alive", "band", "cell"])
-        .map_err(write_error)?;
-    for ((customer, prediction), &t) in output.data.summaries.customers.iter().zip(&results.clv).zip(&tier) {
+    let customers = &output.data.summaries.customers;
+    let header = ["customer_id", "model", "clv", "tier", "p_alive", "band", "cell"];
+    write_csv(path, &header, customers.len(), |index, writer| {
+        let (customer, prediction, t) = (&customers[index], &results.clv[index], tier[index]);
         let (p_alive, band_label, cell) = match prediction.p_alive {
             Some(p) => {
                 let label = BANDS[band(p)];
@@ -171,19 +169,16 @@ pub fn write_segments(output: &RunOutput, path: &Path) -> Result<bool, RunnerErr
             }
             None => (String::new(), "", TIERS[t].to_string()),
         };
-        writer
-            .write_record([
-                customer.id.as_str(),
-                name,
-                &money(prediction.clv),
-                TIERS[t],
-                &p_alive,
-                band_label,
-                &cell,
-            ])
-            .map_err(write_error)?;
-    }
-    writer.flush().map_err(|error| RunnerError::Write { path: path.to_path_buf(), error })?;
+        writer.write_record([
+            customer.id.as_str(),
+            name,
+            &money(prediction.clv),
+            TIERS[t],
+            &p_alive,
+            band_label,
+            &cell,
+        ])
+    })?;
     Ok(true)
 }
 
