@@ -1,6 +1,7 @@
 //! Builds the [`Report`] of a run from its output.
 
 use clv_core::{Decimal, Discount, FitStatistics};
+use rayon::prelude::*;
 use rust_decimal::RoundingStrategy;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -47,9 +48,11 @@ pub fn build_report(output: &RunOutput) -> Report {
         .to_string(),
     };
 
+    // Each model's diagnostics sort and bin every customer, so models are
+    // reported in parallel.
     let models = output
         .models
-        .iter()
+        .par_iter()
         .map(|run| match &run.outcome {
             Ok(results) => {
                 let fit = results.fit_statistics.as_ref().map(fit_report);

@@ -10,6 +10,7 @@ mod accounting;
 mod build;
 mod charts;
 mod cohort;
+mod decimal_order;
 pub mod diagnostics;
 mod html;
 mod html_charts;

@@ -5,6 +5,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::build::{money, round4};
 use super::cohort::{RECENCY_BINS, holdout_frequency, mean_by_frequency, recency_bin};
+use super::decimal_order::descending_order;
 use super::diagnostics::{DecileReport, DiagnosticsReport, HistogramReport, LorenzReport};
 use super::segments::{grid_report, tier_reports, tiers};
 use crate::metrics::{gains_curve, sample_curve};
@@ -88,8 +89,8 @@ fn to_f64(value: Decimal) -> f64 {
 /// `floor(d n / 10)` up to `floor((d + 1) n / 10)`.
 fn deciles(customers: &[CustomerSummary], holdout: &[HoldoutPrediction]) -> Vec<DecileReport> {
     let n = customers.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| holdout[j].revenue.cmp(&holdout[i].revenue));
+    let revenues: Vec<Decimal> = holdout.iter().map(|prediction| prediction.revenue).collect();
+    let order = descending_order(&revenues);
 
     (0..10)
         .map(|d| {

@@ -7,6 +7,7 @@ use clv_core::{CustomerSummary, Decimal, Prediction};
 use rust_decimal::prelude::ToPrimitive;
 
 use super::build::{money, round4};
+use super::decimal_order::descending_order;
 use super::diagnostics::{CustomerListReport, CustomerRowReport, GridCellReport, SegmentsReport, TierReport};
 use super::parallel_csv::write_csv;
 use crate::error::RunnerError;
@@ -29,8 +30,7 @@ const LISTED: usize = 20;
 /// rest the bottom 50%.
 pub fn tiers(values: &[Decimal]) -> Vec<usize> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| values[j].cmp(&values[i]));
+    let order = descending_order(values);
     let bounds = [n.div_ceil(100), n.div_ceil(10), n.div_ceil(2)];
 
     let mut tier = vec![TIERS.len() - 1; n];
