@@ -18,8 +18,30 @@ pub(crate) struct LineLayout {
 }
 
 impl LineLayout {
-    fn fields_needed(&self) -> usize {
-        self.customer.max(self.date).max(self.amount) + 1
+    /// Returns the customer id, date and amount fields of `line` without
+    /// surrounding whitespace, or `None` when the line has too few fields.
+    fn selected_fields<'a>(&self, line: &'a [u8]) -> Option<[&'a [u8]; 3]> {
+        let last = self.customer.max(self.date).max(self.amount);
+        let mut selected: [&[u8]; 3] = [&[]; 3];
+        let mut rest = line;
+        for index in 0..=last {
+            let end = memchr::memchr(self.delimiter, rest);
+            if end.is_none() && index < last {
+                return None;
+            }
+            let field = &rest[..end.unwrap_or(rest.len())];
+            if index == self.customer {
+                selected[0] = field.trim_ascii();
+            }
+            if index == self.date {
+                selected[1] = field.trim_ascii();
+            }
+            if index == self.amount {
+                selected[2] = field.trim_ascii();
+            }
+            rest = end.map_or(&[], |end| &rest[end + 1..]);
+        }
+        Some(selected)
     }
 }
 
@@ -93,15 +115,21 @@ impl DayCounts {
     }
 }
 
+/// Bytes read between calls of the `release` function of [`read_part`].
+const RELEASE_BYTES: usize = 16 << 20;
+
 /// Reads the lines of `bytes`, which starts at a line start and ends at a
 /// line end or at the end of the file, into per-customer totals.
 ///
 /// Ids are hashed with `hasher`, which must be the same for every part.
+/// Every [`RELEASE_BYTES`] or so, `release` is called with the range of
+/// `bytes` read since the last call, which is not read again.
 pub(crate) fn read_part(
     bytes: &[u8],
     layout: &LineLayout,
     limits: &DayLimits,
     hasher: &DefaultHashBuilder,
+    release: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Part, Unsupported> {
     // A guess of one customer per 64 bytes, which saves most of the table's
     // growth on a log with few rows per customer.
@@ -115,11 +143,14 @@ pub(crate) fn read_part(
         amount_scales: (u8::MAX, 0),
         has_negative: false,
     };
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(layout.fields_needed());
-    let mut last_date: (&[u8], i32) = (&[], 0);
 
     let mut start = 0;
+    let mut released = 0;
     while start < bytes.len() {
+        if start - released >= RELEASE_BYTES {
+            release(released, start);
+            released = start;
+        }
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |length| start + length);
         let line = &bytes[start..end];
         let line_start = start;
@@ -130,29 +161,17 @@ pub(crate) fn read_part(
             part.blank_lines += 1;
             continue;
         }
-        fields.clear();
-        fields.extend(
-            line.split(|&byte| byte == layout.delimiter).take(layout.fields_needed()).map(<[u8]>::trim_ascii),
-        );
-        if fields.len() < layout.fields_needed() {
+        let Some([id, date_text, amount_text]) = layout.selected_fields(line) else {
             return Err(unsupported("a row has fewer fields than the selected columns need"));
-        }
+        };
 
-        let id = fields[layout.customer];
         if id.is_empty() {
             return Err(unsupported("a customer id is empty"));
         }
-        let date_text = fields[layout.date];
-        let day = if date_text == last_date.0 {
-            last_date.1
-        } else {
-            let day = parse_date(date_text, layout.date_shape)
-                .ok_or_else(|| unsupported("a date is not a plain calendar day"))?;
-            last_date = (date_text, day);
-            day
-        };
-        let amount = parse_amount(fields[layout.amount])
-            .ok_or_else(|| unsupported("an amount is not a short plain decimal"))?;
+        let day = parse_date(date_text, layout.date_shape)
+            .ok_or_else(|| unsupported("a date is not a plain calendar day"))?;
+        let amount =
+            parse_amount(amount_text).ok_or_else(|| unsupported("an amount is not a short plain decimal"))?;
         if amount.units == 0 {
             // The builder's sums of a zero amount can have a smaller scale; see `OrderedTotals`.
             return Err(unsupported("an amount is zero"));

@@ -121,7 +121,8 @@ fn try_read(spec: &SourceSpec, request: &SummaryRequest) -> Result<FastSummaries
     let parts: Vec<Part> = split_at_lines(data, rayon::current_num_threads())
         .into_par_iter()
         .map(|(start, end)| {
-            read_part(&data[start..end], &layout, &limits, &hasher).map_err(|unsupported| {
+            let release = |from: usize, to: usize| release_pages(&map, data_start + start + from, to - from);
+            read_part(&data[start..end], &layout, &limits, &hasher, &release).map_err(|unsupported| {
                 format!("{} (at byte {})", unsupported.reason, data_start + start + unsupported.offset)
             })
         })
@@ -167,6 +168,18 @@ fn supported_delimiter(spec: &SourceSpec, request: &SummaryRequest) -> Result<u8
         return Err(format!("the margin {} has more than 6 digits", request.margin));
     }
     Ok(delimiter)
+}
+
+/// Drops the pages of `length` bytes of `map` from `offset` from the
+/// process's memory, so that its resident size does not grow with the file.
+fn release_pages(map: &memmap2::Mmap, offset: usize, length: usize) {
+    // SAFETY: the map is a read-only map of a file, so a page dropped here
+    // and read again is read again from the file, with the same bytes. Its
+    // pages are never written to, so no change can be lost.
+    let dropped = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, length) };
+    if let Err(error) = dropped {
+        log::debug!("could not release {length} bytes of the mapped log: {error}");
+    }
 }
 
 /// Fails when returns could cancel a sum to zero with a scale that differs
