@@ -10,12 +10,15 @@ use proptest::prelude::*;
 
 use crate::common::{TempFile, decimal, read_all};
 
+/// The summaries and the repeat purchase days per calendar day, or the error of the summary step.
+type SummaryResult = Result<(Summaries, BTreeMap<Date, u64>), SummaryError>;
+
+/// Sets one option of a spec.
+type Configure = fn(&mut SourceSpec);
+
 /// Reads a log with the accurate reader and the summary builder, and counts the
 /// repeat purchase days of the summarised customers from every row.
-fn read_accurately(
-    spec: &SourceSpec,
-    request: &SummaryRequest,
-) -> (IngestReport, Result<(Summaries, BTreeMap<Date, u64>), SummaryError>) {
+fn read_accurately(spec: &SourceSpec, request: &SummaryRequest) -> (IngestReport, SummaryResult) {
     let (transactions, report) = read_all(spec);
     let mut builder = SummaryBuilder::new(request.margin);
     let mut days: HashMap<String, BTreeSet<Date>> = HashMap::new();
@@ -108,10 +111,7 @@ fn log_text(
     text
 }
 
-fn same_results(
-    fast: &Result<(Summaries, BTreeMap<Date, u64>), SummaryError>,
-    accurate: &Result<(Summaries, BTreeMap<Date, u64>), SummaryError>,
-) -> Result<(), TestCaseError> {
+fn same_results(fast: &SummaryResult, accurate: &SummaryResult) -> Result<(), TestCaseError> {
     // The debug form writes each decimal with its scale, so 12.5 and 12.50 differ.
     prop_assert_eq!(format!("{fast:?}"), format!("{accurate:?}"));
     Ok(())
@@ -208,7 +208,7 @@ fn invalid_utf8_id_is_declined() {
 #[test]
 fn unsupported_specs_are_declined() {
     let log = "customer,date,amount,cost\na,2024-01-05,1,0.5\n";
-    let cases: [(fn(&mut SourceSpec), &str); 5] = [
+    let cases: [(Configure, &str); 5] = [
         (|spec| spec.cost = Some("cost".into()), "the spec has a cost column"),
         (|spec| spec.date_format = "%d/%m/%Y".to_string(), "the date format is not"),
         (|spec| spec.format = clv_ingest::Format::Whitespace, "the file is whitespace-separated"),
