@@ -92,6 +92,8 @@ fn try_read(spec: &SourceSpec, request: &SummaryRequest) -> Result<FastSummaries
     // SAFETY: the map is only read, and dropped before this function returns.
     // A file changed by another process while it is read may give wrong rows,
     // as with any reader, but the bytes are never assumed to be UTF-8 unchecked.
+    // NOTE: a file truncated by another process while it is read ends the
+    // process with SIGBUS instead of an error, as with any mapped file.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|error| format!("the file cannot be mapped: {error}"))?;
     let bytes = &map[..];
