@@ -10,6 +10,7 @@ use crate::config::{Config, MarginSource, Source};
 use crate::error::RunnerError;
 use crate::progress::{NoProgress, Progress, ROWS_PER_UPDATE};
 
+mod fast;
 mod from_summaries;
 mod repeat_days;
 
@@ -67,6 +68,11 @@ fn load_transactions(
         MarginSource::CostColumn => Decimal::ONE,
     };
     let summary_error = |error| RunnerError::Summary { path: spec.path.clone(), error };
+
+    if let Some(read) = fast::read(spec, config, row_margin, progress) {
+        let (summaries, repeat_days) = read.result.map_err(summary_error)?;
+        return Ok((read.report, summaries, repeat_days));
+    }
 
     let mut reader = TransactionReader::open(spec)?;
     let mut builder = SummaryBuilder::new(row_margin);

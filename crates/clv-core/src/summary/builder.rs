@@ -14,7 +14,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{CustomerSummary, Exclusions, HoldoutActuals, Split, Summaries};
+use super::assemble::{CustomerOutcome, OutcomeKind};
+use super::{CustomerSummary, HoldoutActuals, Split, Summaries};
 use crate::time::{TimeUnit, days_between};
 use crate::transaction::Transaction;
 
@@ -179,67 +180,16 @@ impl SummaryBuilder {
         let (Some(first_date), Some(last_date)) = (self.first_date, self.last_date) else {
             return Err(SummaryError::NoTransactions);
         };
-        let observation_end = observation_end.unwrap_or(last_date);
-        let split = match calibration_end {
-            Some(calibration_end) if calibration_end >= observation_end => {
-                return Err(SummaryError::CalibrationNotBeforeObservationEnd {
-                    calibration_end,
-                    observation_end,
-                });
-            }
-            Some(calibration_end) => Split { calibration_end, observation_end },
-            None => Split { calibration_end: observation_end, observation_end },
-        };
+        let split = Split::resolve(calibration_end, observation_end, last_date)?;
 
-        let outcomes: Vec<Result<Outcome, SummaryError>> =
+        let outcomes: Vec<Result<CustomerOutcome, SummaryError>> =
             self.customers.into_par_iter().map(|customer| classify(customer, unit, &split)).collect();
-        let mut exclusions = Exclusions::default();
-        let mut customers = Vec::with_capacity(outcomes.len());
-        for outcome in outcomes {
-            let outcome = outcome?;
-            exclusions.rows_after_observation_end += outcome.rows_after_observation_end;
-            match outcome.kind {
-                OutcomeKind::AfterObservationEnd => exclusions.customers_after_observation_end += 1,
-                OutcomeKind::FirstPurchaseInHoldout { rows } => {
-                    exclusions.customers_first_purchase_in_holdout += 1;
-                    exclusions.rows_of_holdout_only_customers += rows;
-                }
-                OutcomeKind::Calibration(summary) => customers.push(*summary),
-            }
-        }
-        if customers.is_empty() {
-            return Err(SummaryError::NoCalibrationCustomers {
-                calibration_end: split.calibration_end,
-                first_date,
-            });
-        }
-
-        // Ids are unique, so an unstable sort gives the same order as a stable one.
-        customers.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        log::debug!("summarised {} customers, exclusions {exclusions:?}", customers.len());
-        let summaries = Summaries { customers, unit, split, first_date, last_date, exclusions };
-        summaries.check_totals()?;
-        Ok(summaries)
+        Summaries::from_outcomes(outcomes, unit, split, first_date, last_date)
     }
 }
 
-/// The result for one customer in [`SummaryBuilder::build`].
-struct Outcome {
-    rows_after_observation_end: u64,
-    kind: OutcomeKind,
-}
-
-enum OutcomeKind {
-    AfterObservationEnd,
-    /// The first purchase is in the holdout; `rows` counts the rows up to the observation end.
-    FirstPurchaseInHoldout {
-        rows: u64,
-    },
-    Calibration(Box<CustomerSummary>),
-}
-
 /// Merges one customer's days and summarises them, or returns why the customer is excluded.
-fn classify(customer: CustomerDays, unit: TimeUnit, split: &Split) -> Result<Outcome, SummaryError> {
+fn classify(customer: CustomerDays, unit: TimeUnit, split: &Split) -> Result<CustomerOutcome, SummaryError> {
     let CustomerDays { id, days } = customer;
     let days = merge_days(&id, days)?;
 
@@ -254,7 +204,7 @@ fn classify(customer: CustomerDays, unit: TimeUnit, split: &Split) -> Result<Out
     } else {
         OutcomeKind::Calibration(Box::new(summarise(id, &days, unit, split)?))
     };
-    Ok(Outcome { rows_after_observation_end, kind })
+    Ok(CustomerOutcome { rows_after_observation_end, kind })
 }
 
 /// Totals of one customer on one day, after merging.

@@ -10,7 +10,10 @@
 //! - `monetary_value` is the mean value of the repeat purchase days. The first
 //!   day is left out, and the value is 0 when there is no repeat purchase.
 
+mod assemble;
 mod builder;
+mod day_number;
+mod ordered;
 mod totals;
 
 use jiff::civil::Date;
@@ -19,7 +22,10 @@ use serde::Serialize;
 
 use crate::time::TimeUnit;
 
+pub use assemble::{CustomerOutcome, OutcomeKind};
 pub use builder::{SummaryBuilder, SummaryError};
+pub use day_number::{date_day_number, date_from_day_number, day_number};
+pub use ordered::{DayLimits, OrderedTotals, OutOfOrder, ScaledAmount};
 pub use totals::sums_fit;
 
 /// The calibration and holdout periods, as inclusive calendar days.

@@ -20,10 +20,10 @@ pub(crate) use delimited::DelimitedSource;
 pub(crate) use start::Utf16Evidence;
 pub(crate) use whitespace::WhitespaceSource;
 
-use start::{FileStart, inspect_start};
+pub(crate) use start::{FileStart, inspect_start};
 
 /// The byte order mark that some editors write at the start of a UTF-8 file.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A source of records read from a file in one of the [`Format`]s.
 pub(crate) enum RecordSource {

@@ -2,6 +2,7 @@
 
 mod common;
 mod delimited;
+mod fast_reader;
 mod open_errors;
 mod random_logs;
 mod rejections;
