@@ -108,13 +108,16 @@ pub(super) fn dropout_moments(
     // Sums of products of the four functions, each less its value at t_x,
     // which leaves the covariance unchanged and avoids cancellation.
     let mut products = [[0.0; 4]; 4];
+    // One of the two factors of g is (1 + δ/base)^-(a or b) = e^(-(a or b) v),
+    // so its logarithm is v itself and needs no ln_1p.
+    let alpha_is_base = p <= q;
     for panel in 0..panel_count {
         let start = panel as f64 * panel_width;
         for &(node, weight) in unit_rule() {
             let v = start + node * panel_width;
             let delta = base * v.exp_m1();
-            let ln_alpha_growth = (delta / p).ln_1p();
-            let ln_beta_growth = (delta / q).ln_1p();
+            let (ln_alpha_growth, ln_beta_growth) =
+                if alpha_is_base { (v, (delta / q).ln_1p()) } else { ((delta / p).ln_1p(), v) };
             // g(δ) dδ/dv, with dδ/dv = base e^v = base + δ.
             let term = weight * (base + delta) * (-a * ln_alpha_growth - b * ln_beta_growth).exp();
             total += term;
@@ -134,6 +137,9 @@ pub(super) fn dropout_moments(
         }
         // g decreases, so the rest is at most (span - δ) g(δ) at the panel's
         // end; stop once that is negligible.
+        if panel + 1 == panel_count {
+            break;
+        }
         let end = start + panel_width;
         let delta = base * end.exp_m1();
         let ln_rest = (span - delta).ln() - a * (delta / p).ln_1p() - b * (delta / q).ln_1p();
