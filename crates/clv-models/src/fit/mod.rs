@@ -23,7 +23,7 @@ mod optimiser;
 mod polish;
 pub(crate) mod sum;
 
-pub use polish::newton_polish;
+pub use polish::{newton_maximise, newton_polish};
 
 use objective::{Point, finite_log_likelihood};
 
