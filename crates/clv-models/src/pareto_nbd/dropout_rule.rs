@@ -29,12 +29,12 @@ use super::quadrature::gauss_legendre_half;
 use crate::btyd::Rfm;
 
 /// Node counts of the Gauss–Legendre rules on a panel, each with the largest
-/// `c h` for which it is used, where h is the panel width in v and c bounds
+/// `c h` for which it is used. Here h is the panel width in v, and c bounds
 /// the rate at which the integrand and the moment functions change in v.
 /// For `e^(-c v)` the relative error of the n-node rule is at most
 /// `(n!)^4 / ((2n+1) ((2n)!)^3) (c h)^(2n+1)`, and each limit keeps that
-/// below 1e-15. The integrand is close to such an exponential, and the
-/// tests check the rules against the 16-node rule on many panels.
+/// below 1e-15. The integrand is not exactly such an exponential, so the
+/// bound is an estimate, which the tests check against the 16-node rule.
 const RULES: [(usize, f64); 5] = [(4, 0.229), (6, 1.137), (8, 2.864), (10, 5.318), (12, 8.359)];
 
 /// Nodes of the rule where `c h` is beyond every limit of [`RULES`].
