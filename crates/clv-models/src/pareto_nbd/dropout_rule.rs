@@ -153,6 +153,7 @@ fn dropout_moments_by_rule(
     // One of the two factors of g is (1 + δ/base)^-(a or b) = e^(-(a or b) v),
     // so its logarithm is v itself and needs no ln_1p.
     let alpha_is_base = p <= q;
+    let (inverse_p, inverse_q) = (1.0 / p, 1.0 / q);
     for panel in 0..panel_count {
         let start = panel as f64 * panel_width;
         for &(node, weight) in rule {
@@ -162,17 +163,25 @@ fn dropout_moments_by_rule(
                 if alpha_is_base { (v, (delta / q).ln_1p()) } else { ((delta / p).ln_1p(), v) };
             // g(δ) dδ/dv, with dδ/dv = base e^v = base + δ.
             let term = weight * (base + delta) * (-a * ln_alpha_growth - b * ln_beta_growth).exp();
+            let (inverse_alpha, inverse_beta) = (1.0 / (p + delta), 1.0 / (q + delta));
             total += term;
             moments[0] += term * ln_alpha_growth;
-            moments[1] += term / (p + delta);
+            moments[1] += term * inverse_alpha;
             moments[2] += term * ln_beta_growth;
-            moments[3] += term / (q + delta);
+            moments[3] += term * inverse_beta;
             if with_covariance {
-                let centred =
-                    [ln_alpha_growth, -delta / (p * (p + delta)), ln_beta_growth, -delta / (q * (q + delta))];
-                for (row, &left) in products.iter_mut().zip(&centred) {
-                    for (entry, &right) in row.iter_mut().zip(&centred) {
-                        *entry += term * left * right;
+                // 1/(p+δ) - 1/p = -δ / (p (p+δ)), and likewise for q.
+                let centred = [
+                    ln_alpha_growth,
+                    -delta * inverse_p * inverse_alpha,
+                    ln_beta_growth,
+                    -delta * inverse_q * inverse_beta,
+                ];
+                // The products are symmetric, so only the upper triangle is summed.
+                for i in 0..4 {
+                    let weighted = term * centred[i];
+                    for j in i..4 {
+                        products[i][j] += weighted * centred[j];
                     }
                 }
             }
@@ -200,7 +209,7 @@ fn dropout_moments_by_rule(
         let mut covariance = [[0.0; 4]; 4];
         for (i, row) in covariance.iter_mut().enumerate() {
             for (j, entry) in row.iter_mut().enumerate() {
-                *entry = products[i][j] / total - means[i] * means[j];
+                *entry = products[i.min(j)][i.max(j)] / total - means[i] * means[j];
             }
         }
         covariance
