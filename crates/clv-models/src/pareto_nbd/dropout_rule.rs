@@ -111,17 +111,19 @@ pub(super) fn dropout_moments(
     rfm: Rfm,
     with_covariance: bool,
 ) -> Option<DropoutMoments> {
-    dropout_moments_by_rule(process, rfm, with_covariance, unit_rule)
+    dropout_moments_by_rule(process, rfm, with_covariance, unit_rule, true)
 }
 
 /// Computes [`dropout_moments`] with the rule that `choose_rule` returns for
-/// a rate and a panel width. The tests compare the rules of [`unit_rule`]
-/// with the 16-node rule on every panel this way.
+/// a rate and a panel width, taking ln in place of ln_1p on long intervals
+/// when `fast_log` is set. The tests compare the rules of [`unit_rule`]
+/// with ln against the 16-node rule with ln_1p this way.
 fn dropout_moments_by_rule(
     process: &ParetoNbdProcess,
     rfm: Rfm,
     with_covariance: bool,
     choose_rule: impl Fn(f64, f64) -> &'static [(f64, f64)],
+    fast_log: bool,
 ) -> Option<DropoutMoments> {
     let ParetoNbdProcess { r, alpha, s, beta } = *process;
     let Rfm { x, t_x, t } = rfm;
@@ -154,13 +156,22 @@ fn dropout_moments_by_rule(
     // so its logarithm is v itself and needs no ln_1p.
     let alpha_is_base = p <= q;
     let (inverse_p, inverse_q) = (1.0 / p, 1.0 / q);
+    let inverse_other = if alpha_is_base { inverse_q } else { inverse_p };
+    // The other factor needs ln(1 + y) with y = δ over p or q. Computing it
+    // as ln of the rounded 1 + y, which is faster than ln_1p, leaves an
+    // absolute error near 2e-16. That matters only where ln(1 + y) barely
+    // varies, so intervals with y below 1e-3 at T keep ln_1p. The tests
+    // check the moments of both routes.
+    let fast_log = fast_log && span * inverse_other > 1e-3;
     for panel in 0..panel_count {
         let start = panel as f64 * panel_width;
         for &(node, weight) in rule {
             let v = start + node * panel_width;
             let delta = base * v.exp_m1();
+            let growth = delta * inverse_other;
+            let ln_other_growth = if fast_log { (1.0 + growth).ln() } else { growth.ln_1p() };
             let (ln_alpha_growth, ln_beta_growth) =
-                if alpha_is_base { (v, (delta / q).ln_1p()) } else { ((delta / p).ln_1p(), v) };
+                if alpha_is_base { (v, ln_other_growth) } else { (ln_other_growth, v) };
             // g(δ) dδ/dv, with dδ/dv = base e^v = base + δ.
             let term = weight * (base + delta) * (-a * ln_alpha_growth - b * ln_beta_growth).exp();
             let (inverse_alpha, inverse_beta) = (1.0 / (p + delta), 1.0 / (q + delta));
@@ -318,16 +329,20 @@ mod tests {
         assert!(close(-(process.s + 1.0) * moments.mean_inverse_beta, d_beta), "{moments:?} vs {d_beta}");
     }
 
-    /// Against the 16-node rule on every panel, which matches the adaptive
-    /// quadrature in [`integral_matches_adaptive_quadrature`], on that
-    /// test's grid and on customers whose last purchase is close to T,
+    /// Against the 16-node rule with ln_1p on every panel, which matches the
+    /// adaptive quadrature in [`integral_matches_adaptive_quadrature`], on
+    /// that test's grid and on customers whose last purchase is close to T,
     /// where the rules have the fewest nodes. The bound of [`RULES`] is
-    /// 1e-15 relative on each panel. The tolerances are 1e-13 on ln I and on
-    /// each mean relative to its size, and 1e-9 on each covariance relative
-    /// to the product of the two standard deviations, because a covariance
-    /// is a difference of two means.
+    /// 1e-15 relative on each panel, and ln in place of ln_1p moves each
+    /// weight by about 1e-16. The tolerances are 1e-13 on ln I and on each
+    /// mean relative to its size, and 1e-8 on each covariance relative to
+    /// the product of the two standard deviations. A covariance is a
+    /// difference of means that can cancel to 1e-9 of their size: with
+    /// r = 20, α = 0.01, s = 0.5 and β = 1000 the density is concentrated
+    /// near t_x, and changes of 1e-16 in the weights move the variance of
+    /// 1/(β+τ) by 1.4e-9 relative.
     #[test]
-    fn fewer_nodes_match_sixteen_nodes() {
+    fn fast_rule_matches_sixteen_nodes() {
         let sixteen_nodes = |_: f64, _: f64| unit_rules().last().expect("rules").as_slice();
         let customers = CUSTOMERS.into_iter().chain([
             (3.0, 77.0, 78.0),
@@ -342,7 +357,8 @@ mod tests {
             for &(x, t_x, t) in &customers {
                 let rfm = Rfm { x, t_x, t };
                 let actual = dropout_moments(&process, rfm, true).expect("t_x < T");
-                let expected = dropout_moments_by_rule(&process, rfm, true, sixteen_nodes).expect("t_x < T");
+                let expected =
+                    dropout_moments_by_rule(&process, rfm, true, sixteen_nodes, false).expect("t_x < T");
                 let pairs = [
                     (actual.ln_integral, expected.ln_integral),
                     (actual.mean_ln_alpha, expected.mean_ln_alpha),
@@ -362,7 +378,7 @@ mod tests {
                     for j in 0..4 {
                         let scale = (expected[i][i] * expected[j][j]).sqrt();
                         let error = (actual[i][j] - expected[i][j]).abs() / scale;
-                        if scale != 0.0 && (error.is_nan() || error > 1e-9) {
+                        if scale != 0.0 && (error.is_nan() || error > 1e-8) {
                             failures.push(format!(
                                 "{process:?} {rfm:?} covariance {i}{j}: {} vs {}",
                                 actual[i][j], expected[i][j]
