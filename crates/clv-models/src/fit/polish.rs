@@ -36,7 +36,7 @@ const MAX_NEWTON_STEPS: usize = 20;
 ///
 /// Each step solves `information step = gradient` and is halved until the
 /// parameters stay positive and the log-likelihood rises. The steps stop when
-/// the predicted gain `gradient · step / 2` is below [`NEGLIGIBLE_GAIN`] of
+/// the predicted gain `gradient · step / 2` is below 1e-14 of
 /// |LL|. The fit counts as converged then unless an estimate ran to a
 /// limit, more than 10,000 times from `start`, and its standard errors come
 /// from the information at the returned point.
@@ -44,7 +44,7 @@ const MAX_NEWTON_STEPS: usize = 20;
 /// Returns `None` when the likelihood has no analytic Hessian, the
 /// information is not positive definite at a point, no halving of a step
 /// raises the log-likelihood, or the steps do not converge within
-/// [`MAX_NEWTON_STEPS`]. The caller then runs the optimiser.
+/// 20 steps. The caller then runs the optimiser.
 pub fn newton_maximise(likelihood: &dyn LogLikelihood, start: &[f64]) -> Option<MleFit> {
     let mut params = start.to_vec();
     let mut information = analytic_information(likelihood, &params)?;
