@@ -40,7 +40,7 @@ use serde::Deserialize;
 use crate::btyd::{
     FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
 };
-use crate::fit::{FitError, MleFit, maximise, newton_polish};
+use crate::fit::{FitError, MleFit, maximise, newton_maximise, newton_polish};
 
 pub use likelihood::ParetoNbdLikelihood;
 pub use process::ParetoNbdProcess;
@@ -111,6 +111,13 @@ impl ClvModel for ParetoNbd {
 pub fn fit_process(patterns: &[Pattern]) -> Result<(ParetoNbdProcess, MleFit), FitError> {
     let likelihood = ParetoNbdLikelihood::new(patterns.to_vec());
     let starts = subsample_start(patterns, starting_points(patterns), ParetoNbdLikelihood::new);
+    if let [start] = starts.as_slice() {
+        // Large fits start from the optimum of a subsample, near enough for
+        // Newton steps with the analytic Hessian to converge in a few passes.
+        if let Some(mle) = newton_maximise(&likelihood, start) {
+            return Ok((ParetoNbdProcess::from_params(&mle.params), mle));
+        }
+    }
     let mut mle = maximise(&likelihood, &starts)?;
     if is_large(patterns.len()) {
         mle = newton_polish(&likelihood, mle);

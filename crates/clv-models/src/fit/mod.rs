@@ -23,7 +23,7 @@ mod optimiser;
 mod polish;
 pub(crate) mod sum;
 
-pub use polish::newton_polish;
+pub use polish::{newton_maximise, newton_polish};
 
 use objective::{Point, finite_log_likelihood};
 
@@ -66,12 +66,15 @@ pub struct MleFit {
     pub std_errors: Vec<Option<f64>>,
     /// Total log-likelihood at the optimum.
     pub log_likelihood: f64,
-    /// Iterations of the best start plus those of the restart from its optimum.
+    /// Iterations of the best start plus those of the restart from its
+    /// optimum, or the steps of [`newton_maximise`].
     pub iterations: u64,
     /// Whether the best start and the restart from its optimum both ended on
     /// a convergence criterion and agree on the log-likelihood within 1e-6,
     /// and no estimate ran to a limit: more than 10,000 times above or below
-    /// the first starting point, where the likelihood is flat.
+    /// the first starting point, where the likelihood is flat. From
+    /// [`newton_maximise`], whether its steps stopped on the predicted gain
+    /// and no estimate ran to that limit.
     pub converged: bool,
 }
 

@@ -12,6 +12,8 @@
 use statrs::function::gamma::digamma;
 
 use super::ParetoNbdProcess;
+use super::dropout_rule::DropoutMoments;
+#[cfg(doc)]
 use super::dropout_rule::dropout_moments;
 use crate::btyd::Rfm;
 use crate::special::{ln_gamma, log_sum_exp};
@@ -47,10 +49,12 @@ impl FrequencyTerms {
 }
 
 /// Returns one customer's log-likelihood and its gradient in (r, α, s, β).
+/// `moments` are the [`dropout_moments`] of `rfm`, `None` when t_x = T.
 pub(super) fn ln_likelihood_and_gradient(
     process: &ParetoNbdProcess,
     rfm: Rfm,
     frequency: FrequencyTerms,
+    moments: Option<&DropoutMoments>,
 ) -> (f64, [f64; 4]) {
     let ParetoNbdProcess { r, alpha, s, beta } = *process;
     let Rfm { x, t, .. } = rfm;
@@ -61,7 +65,7 @@ pub(super) fn ln_likelihood_and_gradient(
     let ln_active = -(r + x) * ln_alpha_age - s * ln_beta_age;
     let mut gradient = [frequency.digamma_difference + ln_alpha, r / alpha, ln_beta, s / beta];
 
-    let Some(moments) = dropout_moments(process, rfm, false) else {
+    let Some(moments) = moments else {
         // t_x = T: the customer cannot have dropped out before T.
         gradient[0] -= ln_alpha_age;
         gradient[1] -= (r + x) / (alpha + t);

@@ -12,7 +12,7 @@
 //! under the density f / I, and the fixed rule gives both from its nodes.
 
 use super::ParetoNbdProcess;
-use super::dropout_rule::dropout_moments;
+use super::dropout_rule::DropoutMoments;
 use crate::btyd::Rfm;
 use crate::special::log_sum_exp;
 
@@ -61,8 +61,14 @@ const UPPER: [(usize, usize); 10] =
 
 /// Returns the upper triangle of one customer's Hessian in (r, α, s, β),
 /// row by row: rr, rα, rs, rβ, αα, αs, αβ, ss, sβ, ββ. `trigamma` is
-/// [`trigamma_difference`] of its x.
-pub(super) fn customer_hessian(process: &ParetoNbdProcess, rfm: Rfm, trigamma: f64) -> [f64; 10] {
+/// [`trigamma_difference`] of its x, and `moments` are the dropout moments
+/// of `rfm` with their covariance, `None` when t_x = T.
+pub(super) fn customer_hessian(
+    process: &ParetoNbdProcess,
+    rfm: Rfm,
+    trigamma: f64,
+    moments: Option<&DropoutMoments>,
+) -> [f64; 10] {
     let ParetoNbdProcess { r, alpha, s, beta } = *process;
     let Rfm { x, t, .. } = rfm;
     let (a, b) = (r + x, s + 1.0);
@@ -84,11 +90,11 @@ pub(super) fn customer_hessian(process: &ParetoNbdProcess, rfm: Rfm, trigamma: f
     active_hessian[2][3] = -1.0 / (beta + t);
     active_hessian[3][3] = s / (beta + t).powi(2);
 
-    let Some(moments) = dropout_moments(process, rfm, true) else {
+    let Some(moments) = moments else {
         add_scaled(&mut hessian, &active_hessian, 1.0);
         return upper_triangle(&hessian);
     };
-    let covariance = moments.covariance.expect("the covariance was requested");
+    let covariance = moments.covariance.expect("the caller computes the moments with their covariance");
 
     // ln D = ln s + ln I, with φ = (-ln(α+τ), -(r+x)/(α+τ), -ln(β+τ), -(s+1)/(β+τ)).
     let ln_dropped = s.ln() + moments.ln_integral;

@@ -22,6 +22,7 @@ use std::f64::consts::LN_2;
 use std::sync::Mutex;
 
 use super::ParetoNbdProcess;
+use super::dropout_rule::dropout_moments;
 use super::gradient::{FrequencyTerms, ln_likelihood_and_gradient};
 use super::hessian::{customer_hessian, full_matrix, trigamma_difference};
 use super::quadrature::ln_integral;
@@ -148,7 +149,9 @@ pub struct ParetoNbdLikelihood {
     /// newest last. The optimiser requests the value and then the gradient
     /// at the same point, and one pass computes both. The observed information
     /// probes the same points around an optimum each time it is computed
-    /// there, so the fit's last steps reuse the passes of the first.
+    /// there, so the fit's last steps reuse the passes of the first. A
+    /// Hessian pass stores its value and gradient here too, so a Newton step
+    /// costs one pass.
     recent: Mutex<VecDeque<Evaluation>>,
     /// The parameters and Hessian of the last Hessian pass. The fit computes
     /// the Hessian at its optimum for the standard errors and again for the
@@ -222,15 +225,8 @@ impl LogLikelihood for ParetoNbdLikelihood {
         if let Some(evaluation) = last.as_ref().filter(|evaluation| evaluation.params == params) {
             return Some(evaluation.hessian.clone());
         }
-        let process = ParetoNbdProcess::from_params(params);
-        let entries = sum_arrays_with_state(&self.patterns, |cache: &mut Option<(f64, f64)>, pattern| {
-            let x = pattern.rfm.x;
-            let trigamma = match *cache {
-                Some((cached_x, trigamma)) if cached_x == x => trigamma,
-                _ => cache.insert((x, trigamma_difference(process.r, x).unwrap_or(f64::NAN))).1,
-            };
-            customer_hessian(&process, pattern.rfm, trigamma).map(|entry| pattern.count * entry)
-        });
+        let (value, gradient, entries) = self.pass_with_hessian(params);
+        self.remember(params, value, &gradient);
         let hessian = entries.iter().all(|entry| entry.is_finite()).then(|| full_matrix(&entries))?;
         *last = Some(HessianEvaluation { params: params.to_vec(), hessian: hessian.clone() });
         Some(hessian)
@@ -246,16 +242,23 @@ impl ParetoNbdLikelihood {
         }
         // A poisoned lock only means that another thread panicked during a
         // pass, so the cache is still valid.
-        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(evaluation) = recent.iter().find(|evaluation| evaluation.params == params) {
             return Some((evaluation.value, evaluation.gradient.clone()));
         }
+        drop(recent);
         let (value, gradient) = self.pass(params);
+        self.remember(params, value, &gradient);
+        Some((value, gradient))
+    }
+
+    /// Stores the log-likelihood and gradient at `params` as the newest pass.
+    fn remember(&self, params: &[f64], value: f64, gradient: &[f64]) {
+        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if recent.len() == RECENT {
             recent.pop_front();
         }
-        recent.push_back(Evaluation { params: params.to_vec(), value, gradient: gradient.clone() });
-        Some((value, gradient))
+        recent.push_back(Evaluation { params: params.to_vec(), value, gradient: gradient.to_vec() });
     }
 
     /// Computes the log-likelihood and its gradient in one pass over the
@@ -265,7 +268,9 @@ impl ParetoNbdLikelihood {
         let [value, gradient @ ..] =
             sum_arrays_with_state(&self.patterns, |cache: &mut Option<FrequencyTerms>, pattern| {
                 let frequency = FrequencyTerms::cached(cache, process.r, pattern.rfm.x);
-                let (value, gradient) = ln_likelihood_and_gradient(&process, pattern.rfm, frequency);
+                let moments = dropout_moments(&process, pattern.rfm, false);
+                let (value, gradient) =
+                    ln_likelihood_and_gradient(&process, pattern.rfm, frequency, moments.as_ref());
                 let count = pattern.count;
                 [
                     count * value,
@@ -277,4 +282,44 @@ impl ParetoNbdLikelihood {
             });
         (value, gradient.to_vec())
     }
+
+    /// Computes the log-likelihood, its gradient and the upper triangle of its
+    /// Hessian in one pass, so each pattern integrates over the dropout time
+    /// once. The Hessian entries are NaN when a frequency is not whole.
+    fn pass_with_hessian(&self, params: &[f64]) -> (f64, Vec<f64>, [f64; 10]) {
+        let process = ParetoNbdProcess::from_params(params);
+        let sums = sum_arrays_with_state(&self.patterns, |cache: &mut HessianCache, pattern| {
+            let rfm = pattern.rfm;
+            let frequency = FrequencyTerms::cached(&mut cache.frequency, process.r, rfm.x);
+            let trigamma = match cache.trigamma {
+                Some((cached_x, trigamma)) if cached_x == rfm.x => trigamma,
+                _ => {
+                    cache
+                        .trigamma
+                        .insert((rfm.x, trigamma_difference(process.r, rfm.x).unwrap_or(f64::NAN)))
+                        .1
+                }
+            };
+            let moments = dropout_moments(&process, rfm, true);
+            let (value, gradient) = ln_likelihood_and_gradient(&process, rfm, frequency, moments.as_ref());
+            let hessian = customer_hessian(&process, rfm, trigamma, moments.as_ref());
+
+            let mut sums = [0.0; 15];
+            sums[0] = value;
+            sums[1..5].copy_from_slice(&gradient);
+            sums[5..].copy_from_slice(&hessian);
+            sums.map(|entry| pattern.count * entry)
+        });
+        let mut hessian = [0.0; 10];
+        hessian.copy_from_slice(&sums[5..]);
+        (sums[0], sums[1..5].to_vec(), hessian)
+    }
+}
+
+/// Per-chunk cache of a Hessian pass: the terms of the last frequency, and
+/// its [`trigamma_difference`].
+#[derive(Default)]
+struct HessianCache {
+    frequency: Option<FrequencyTerms>,
+    trigamma: Option<(f64, f64)>,
 }

@@ -39,30 +39,38 @@ const MAX_INITIAL_PANELS: usize = 64;
 pub(super) fn gauss_legendre() -> &'static [(f64, f64); NODES / 2] {
     static RULE: OnceLock<[(f64, f64); NODES / 2]> = OnceLock::new();
     RULE.get_or_init(|| {
-        let n = NODES as f64;
         let mut rule = [(0.0, 0.0); NODES / 2];
-        for (i, entry) in rule.iter_mut().enumerate() {
-            // Newton's method on the Legendre polynomial P_n from the
-            // standard initial guess for its i-th largest root.
-            let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n + 0.5)).cos();
-            let mut derivative = 1.0;
-            for _ in 0..100 {
-                let (value, slope) = legendre(NODES, x);
-                derivative = slope;
-                let step = value / slope;
-                x -= step;
-                if step.abs() <= 1e-16 {
-                    break;
-                }
-            }
-            let (_, slope) = legendre(NODES, x);
-            if slope.is_finite() {
-                derivative = slope;
-            }
-            *entry = (x, 2.0 / ((1.0 - x * x) * derivative * derivative));
-        }
+        rule.copy_from_slice(&gauss_legendre_half(NODES));
         rule
     })
+}
+
+/// Computes the positive half of the Gauss–Legendre rule of `nodes` nodes,
+/// an even number: nodes in (0, 1), largest first, and weights on [-1, 1].
+pub(super) fn gauss_legendre_half(nodes: usize) -> Vec<(f64, f64)> {
+    let n = nodes as f64;
+    let mut rule = vec![(0.0, 0.0); nodes / 2];
+    for (i, entry) in rule.iter_mut().enumerate() {
+        // Newton's method on the Legendre polynomial P_n from the
+        // standard initial guess for its i-th largest root.
+        let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n + 0.5)).cos();
+        let mut derivative = 1.0;
+        for _ in 0..100 {
+            let (value, slope) = legendre(nodes, x);
+            derivative = slope;
+            let step = value / slope;
+            x -= step;
+            if step.abs() <= 1e-16 {
+                break;
+            }
+        }
+        let (_, slope) = legendre(nodes, x);
+        if slope.is_finite() {
+            derivative = slope;
+        }
+        *entry = (x, 2.0 / ((1.0 - x * x) * derivative * derivative));
+    }
+    rule
 }
 
 /// Returns `P_n(x)` and `P_n'(x)` from the three-term recurrence.
@@ -201,6 +209,19 @@ mod tests {
         assert_relative(sum, 2.0 / 31.0, 1e-14);
         let weights: f64 = gauss_legendre().iter().map(|&(_, weight)| 2.0 * weight).sum();
         assert_relative(weights, 2.0, 1e-15);
+    }
+
+    /// An n-node rule is exact for degree 2n - 1: ∫_{-1}^{1} x^(2n-2) dx = 2 / (2n-1).
+    #[test]
+    fn smaller_rules_integrate_polynomials_exactly() {
+        for nodes in [4, 6, 8, 10, 12] {
+            let rule = gauss_legendre_half(nodes);
+            let degree = 2 * nodes as i32 - 2;
+            let sum: f64 = rule.iter().map(|&(node, weight)| 2.0 * weight * node.powi(degree)).sum();
+            assert_relative(sum, 2.0 / f64::from(degree + 1), 1e-14);
+            let weights: f64 = rule.iter().map(|&(_, weight)| 2.0 * weight).sum();
+            assert_relative(weights, 2.0, 1e-15);
+        }
     }
 
     #[test]
