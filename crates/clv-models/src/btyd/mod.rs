@@ -100,11 +100,20 @@ pub fn fit_transaction_model<P: TransactionProcess>(
             data.customers.len()
         )));
     }
-    let mut mle = crate::fit::maximise(likelihood, starts)
-        .map_err(|error| ModelError::CannotFit(format!("{kind}: {error}")))?;
-    if is_large(data.customers.len()) {
-        mle = crate::fit::newton_polish(likelihood, mle);
-    }
+    // A large fit has one start, the optimum of a subsample fit, near enough
+    // for Newton steps with an analytic Hessian to converge in a few passes.
+    let newton = match starts {
+        [start] if is_large(data.customers.len()) => crate::fit::newton_maximise(likelihood, start),
+        _ => None,
+    };
+    let mle = match newton {
+        Some(mle) => mle,
+        None => {
+            let mle = crate::fit::maximise(likelihood, starts)
+                .map_err(|error| ModelError::CannotFit(format!("{kind}: {error}")))?;
+            if is_large(data.customers.len()) { crate::fit::newton_polish(likelihood, mle) } else { mle }
+        }
+    };
     if !mle.converged {
         log::warn!("{kind} did not converge after {} iterations; its fit is flagged", mle.iterations);
     }
