@@ -12,7 +12,7 @@ const SERIES_MIN: f64 = 10.0;
 /// `1/z + 1/(2z²) + 1/(6z³) - 1/(30z⁵) + 1/(42z⁷) - 1/(30z⁹) + 5/(66z¹¹)`
 /// (Abramowitz and Stegun 6.4.12). Returns NaN for z <= 0 or NaN.
 pub(crate) fn trigamma(z: f64) -> f64 {
-    if !(z > 0.0) {
+    if z.is_nan() || z <= 0.0 {
         return f64::NAN;
     }
     let mut z = z;
