@@ -19,7 +19,10 @@
 //! ```
 //!
 //! The model is fitted by maximum likelihood on the customers with `x > 0`
-//! and `m > 0`. Customers with no repeat purchase day carry no information
+//! and `m > 0`, by Newton's method on the profile log-likelihood in gamma
+//! with one pass over the customers per step (`gamma_gamma/profile.rs`).
+//! When that does not converge, the general optimiser of [`crate::fit`]
+//! takes over. Customers with no repeat purchase day carry no information
 //! about spend, and the gamma density is not defined at a mean value `<= 0`,
 //! which net returns can produce. Both are left out of the fit and counted
 //! in the log.
@@ -32,16 +35,21 @@
 //! and how long a customer buys.
 
 mod likelihood;
+mod profile;
+mod shape;
+mod spend_data;
 
+#[cfg(test)]
+mod profile_tests;
 #[cfg(test)]
 mod tests;
 
 use clv_core::{CustomerSummary, FitStatistics, ModelError, Parameter};
 
 use crate::fit::MleFit;
-use crate::money::decimal_to_f64;
 
 pub use likelihood::{GammaGammaLikelihood, SpendPattern};
+use spend_data::SpendData;
 
 /// Registry name of the spend model, the value of a transaction model's `spend`.
 pub const KIND: &str = "gamma_gamma";
@@ -79,25 +87,23 @@ impl FittedGammaGamma {
     /// optimiser fails, or when the estimate of q is `<= 1`, because the
     /// population mean value per purchase day is then infinite.
     pub fn fit(customers: &[CustomerSummary]) -> Result<FittedGammaGamma, ModelError> {
-        let selection = SpendSelection::from_customers(customers);
-        selection.log();
-        if selection.patterns.is_empty() {
+        let data = SpendData::from_customers(customers);
+        data.log();
+        if data.pairs.is_empty() {
             return Err(ModelError::CannotFit(format!(
                 "{KIND} needs customers with at least one repeat purchase day of positive mean value, but \
                  none of the {} customers has one ({} have no repeat purchase day, {} a mean value <= 0): \
                  set a fixed value per purchase day instead, for example spend = 25.0",
                 customers.len(),
-                selection.without_repeat,
-                selection.non_positive_value
+                data.without_repeat,
+                data.non_positive_value
             )));
         }
 
-        let likelihood = GammaGammaLikelihood::new(selection.patterns);
-        let mut mle = crate::fit::maximise(&likelihood, &likelihood.starts())
-            .map_err(|error| ModelError::CannotFit(format!("{KIND}: {error}")))?;
-        if crate::btyd::is_large(selection.customers) {
-            mle = crate::fit::newton_polish(&likelihood, mle);
-        }
+        let mle = match fit_by_profile(&data) {
+            Some(mle) => mle,
+            None => fit_by_optimiser(&data)?,
+        };
         if !mle.converged {
             log::warn!("{KIND} did not converge after {} iterations; its fit is flagged", mle.iterations);
         }
@@ -116,8 +122,8 @@ impl FittedGammaGamma {
             q,
             gamma,
             mle,
-            observations: selection.customers,
-            excluded: selection.without_repeat + selection.non_positive_value,
+            observations: data.customers(),
+            excluded: data.without_repeat + data.non_positive_value,
         })
     }
 
@@ -213,55 +219,30 @@ fn check_estimates(p: f64, q: f64, gamma: f64) -> Result<(), ModelError> {
     Ok(())
 }
 
-/// The customers a fit uses, compressed, and counts of those left out.
-#[derive(Debug)]
-struct SpendSelection {
-    patterns: Vec<SpendPattern>,
-    customers: usize,
-    without_repeat: usize,
-    non_positive_value: usize,
+/// Fits by Newton's method on the profile log-likelihood in gamma, from a
+/// subsample's optimum when the data are large. Returns `None` when that
+/// does not converge cleanly, for [`fit_by_optimiser`] to take over.
+fn fit_by_profile(data: &SpendData) -> Option<MleFit> {
+    let starts = likelihood::starts_for_average(data.customers() as f64, data.sum_mean);
+    let subsample = crate::btyd::is_large(data.customers())
+        .then(|| data.subsample(data.customers() / PROFILE_SUBSAMPLE_SIZE));
+    let mle = profile::fit(data, &starts, subsample.as_ref());
+    if mle.is_none() {
+        log::debug!("{KIND}: the profile fit did not converge; the general optimiser takes over");
+    }
+    mle
 }
 
-impl SpendSelection {
-    fn from_customers(customers: &[CustomerSummary]) -> SpendSelection {
-        let mut selected = Vec::with_capacity(customers.len());
-        let mut without_repeat = 0;
-        let mut non_positive_value = 0;
-        for customer in customers {
-            if customer.frequency == 0 {
-                without_repeat += 1;
-                continue;
-            }
-            let mean_value = decimal_to_f64(customer.monetary_value);
-            // A NaN from a failed conversion is counted with the values <= 0.
-            let positive = mean_value > 0.0;
-            if !positive {
-                non_positive_value += 1;
-                continue;
-            }
-            selected.push((customer.frequency, mean_value));
-        }
-        let customers = selected.len();
-        SpendSelection {
-            patterns: SpendPattern::compress(&selected),
-            customers,
-            without_repeat,
-            non_positive_value,
-        }
-    }
+/// Approximate number of customers of the subsample whose optimum starts a large profile fit.
+const PROFILE_SUBSAMPLE_SIZE: usize = 10_000;
 
-    fn log(&self) {
-        log::info!(
-            "{KIND}: fitting on {} customers; left out {} without a repeat purchase day",
-            self.customers,
-            self.without_repeat
-        );
-        if self.non_positive_value > 0 {
-            log::warn!(
-                "{KIND}: left out {} customers whose repeat purchase days have a mean value <= 0 \
-                 (net returns); they are predicted at the population mean",
-                self.non_positive_value
-            );
-        }
+/// Fits with the general optimiser on compressed patterns, from every start.
+fn fit_by_optimiser(data: &SpendData) -> Result<MleFit, ModelError> {
+    let likelihood = GammaGammaLikelihood::new(data.patterns());
+    let mut mle = crate::fit::maximise(&likelihood, &likelihood.starts())
+        .map_err(|error| ModelError::CannotFit(format!("{KIND}: {error}")))?;
+    if crate::btyd::is_large(data.customers()) {
+        mle = crate::fit::newton_polish(&likelihood, mle);
     }
+    Ok(mle)
 }

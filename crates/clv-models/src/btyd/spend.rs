@@ -1,10 +1,10 @@
 //! The value of a future purchase day, as a transaction model's CLV uses it.
 
 use clv_core::{CustomerSummary, FitStatistics, ModelError, Parameter};
-use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
 use crate::gamma_gamma::FittedGammaGamma;
+use crate::money::decimal_to_f64;
 
 /// The `spend` setting of a transaction model: a spend model's kind, a
 /// fixed value per purchase day in the currency of the amount column, or
@@ -94,7 +94,7 @@ impl Spend {
     pub fn value_per_transaction(&self, customer: &CustomerSummary) -> f64 {
         match self {
             Spend::GammaGamma(fitted) => {
-                let mean = customer.monetary_value.to_f64().unwrap_or(0.0);
+                let mean = decimal_to_f64(customer.monetary_value);
                 fitted.conditional_expected_value(f64::from(customer.frequency), mean)
             }
             Spend::Fixed(value) => *value,

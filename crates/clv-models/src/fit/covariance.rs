@@ -16,7 +16,7 @@ const MIN_SQUARED_PIVOT: f64 = 1e-12;
 /// Every entry is `None` when the matrix has an entry that is not finite or
 /// is not positive definite, because its inverse is then no covariance
 /// matrix. Otherwise an entry is `None` only where the variance overflows.
-pub(super) fn standard_errors(information: &[Vec<f64>]) -> Vec<Option<f64>> {
+pub(crate) fn standard_errors(information: &[Vec<f64>]) -> Vec<Option<f64>> {
     let dimension = information.len();
     let none = vec![None; dimension];
     if information.iter().flatten().any(|value| !value.is_finite()) {

@@ -15,7 +15,7 @@ pub(super) const LIMIT_FACTOR: f64 = 1e4;
 
 /// Returns the indexes of the `params` that differ from `start` by more than
 /// [`LIMIT_FACTOR`], or are not finite.
-pub(super) fn parameters_at_limit(params: &[f64], start: &[f64]) -> Vec<usize> {
+pub(crate) fn parameters_at_limit(params: &[f64], start: &[f64]) -> Vec<usize> {
     params
         .iter()
         .zip(start)

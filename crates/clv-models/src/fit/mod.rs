@@ -25,6 +25,9 @@ pub(crate) mod sum;
 
 pub use polish::{newton_maximise, newton_polish};
 
+pub(crate) use covariance::standard_errors;
+pub(crate) use limits::parameters_at_limit;
+
 use objective::{Point, finite_log_likelihood};
 
 /// A log-likelihood over strictly positive parameters.

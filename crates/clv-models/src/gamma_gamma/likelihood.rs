@@ -59,12 +59,18 @@ impl GammaGammaLikelihood {
     pub fn starts(&self) -> Vec<Vec<f64>> {
         let customers: f64 = self.patterns.iter().map(|pattern| pattern.count).sum();
         let total: f64 = self.patterns.iter().map(|pattern| pattern.count * pattern.mean_value).sum();
-        let average = if customers > 0.0 { total / customers } else { 1.0 };
-        [(1.0, 2.0), (5.0, 4.0), (0.5, 3.0)]
-            .into_iter()
-            .map(|(p, q): (f64, f64)| vec![p, q, average * (q - 1.0) / p])
-            .collect()
+        starts_for_average(customers, total)
     }
+}
+
+/// Returns the starts of [`GammaGammaLikelihood::starts`] for `customers`
+/// whose mean values add up to `total`.
+pub(super) fn starts_for_average(customers: f64, total: f64) -> Vec<Vec<f64>> {
+    let average = if customers > 0.0 { total / customers } else { 1.0 };
+    [(1.0, 2.0), (5.0, 4.0), (0.5, 3.0)]
+        .into_iter()
+        .map(|(p, q): (f64, f64)| vec![p, q, average * (q - 1.0) / p])
+        .collect()
 }
 
 /// Log-likelihood of one customer with `x` repeat purchase days of mean

@@ -231,12 +231,12 @@ fn selection_counts_left_out_customers() {
         spender("e", 2, "30"),
         spender("f", 4, "100"),
     ];
-    let selection = SpendSelection::from_customers(&customers);
-    assert_eq!(selection.customers, 3);
+    let selection = SpendData::from_customers(&customers);
+    assert_eq!(selection.customers(), 3);
     assert_eq!(selection.without_repeat, 1);
     assert_eq!(selection.non_positive_value, 2);
     assert_eq!(
-        selection.patterns,
+        selection.patterns(),
         vec![
             SpendPattern { x: 2.0, mean_value: 15.0, count: 2.0 },
             SpendPattern { x: 4.0, mean_value: 25.0, count: 1.0 },

@@ -7,8 +7,10 @@
 mod gamma;
 mod hyp2f1;
 mod signed_log;
+mod trigamma;
 
 pub use hyp2f1::{Hyp2f1Error, hyp2f1, ln_hyp2f1};
+pub(crate) use trigamma::trigamma;
 
 /// Natural logarithm of the gamma function, for x > 0.
 pub fn ln_gamma(x: f64) -> f64 {
