@@ -18,11 +18,13 @@ mod hessian;
 mod iteration_log;
 mod limits;
 mod line_search;
+mod newton;
 mod objective;
 mod optimiser;
 mod polish;
 pub(crate) mod sum;
 
+pub use newton::{Derivatives, SecondOrder, newton_maximise};
 pub use polish::newton_polish;
 
 use objective::{Point, finite_log_likelihood};
