@@ -47,9 +47,7 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::btyd::{
-    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
-};
+use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large};
 use crate::fit::{FitError, MleFit, SecondOrder, maximise, newton_maximise, newton_polish};
 
 pub use likelihood::BgNbdLikelihood;
@@ -58,7 +56,7 @@ pub use process::BgNbdProcess;
 pub(crate) use alive::expected_purchases_if_active;
 pub(crate) use likelihood::four_params;
 pub(crate) use process::{ln_negative_binomial, ln_negative_binomial_tail, logistic};
-pub(crate) use starts::starting_points;
+pub(crate) use starts::{newton_subsample_start, starting_points};
 pub(crate) use tables::{PatternTables, Variant};
 
 /// Registry name of the model, the `kind` of its config table.
@@ -103,7 +101,7 @@ impl BgNbd {
     /// purchase, when the optimiser fails, or when the spend model cannot be fitted.
     pub fn fit_bg_nbd(&self, data: &FitData<'_>) -> Result<FittedBgNbd, ModelError> {
         let patterns = compress(data.customers);
-        let starts = subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
+        let starts = newton_subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
         let likelihood = BgNbdLikelihood::new(patterns);
         let fitted =
             fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, BgNbdProcess::from_params)?;
@@ -140,7 +138,7 @@ impl ClvModel for BgNbd {
 /// [`fit_large`]).
 pub fn fit_process(patterns: &[Pattern]) -> Result<(BgNbdProcess, MleFit), FitError> {
     let likelihood = BgNbdLikelihood::new(patterns.to_vec());
-    let starts = subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
+    let starts = newton_subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
     let mle = fit_large(&likelihood, patterns.len(), &starts)?;
     Ok((BgNbdProcess::from_params(&mle.params), mle))
 }

@@ -30,9 +30,9 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::bg_nbd::starting_points;
+use crate::bg_nbd::{fit_large, newton_subsample_start, starting_points};
 use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model};
-use crate::fit::{FitError, MleFit, maximise};
+use crate::fit::{FitError, MleFit};
 
 pub use likelihood::MbgNbdLikelihood;
 pub use process::MbgNbdProcess;
@@ -111,9 +111,12 @@ impl ClvModel for MbgNbd {
 /// The optimiser starts from the same points as the BG/NBD fit: the purchase
 /// rate distribution matched to the moments of `x / T`, with two guesses of
 /// the dropout distribution, the moment mean with shape 1, and
-/// `[1, 1, 1, 1]`. It keeps the best fit.
+/// `[1, 1, 1, 1]`. It keeps the best fit. On many patterns the starts run
+/// on a subsample, and Newton's method finishes on all patterns, as in
+/// [`crate::bg_nbd::fit_process`].
 pub fn fit_process(patterns: &[Pattern]) -> Result<(MbgNbdProcess, MleFit), FitError> {
     let likelihood = MbgNbdLikelihood::new(patterns.to_vec());
-    let mle = maximise(&likelihood, &starting_points(patterns))?;
+    let starts = newton_subsample_start(patterns, starting_points(patterns), MbgNbdLikelihood::new);
+    let mle = fit_large(&likelihood, patterns.len(), &starts)?;
     Ok((MbgNbdProcess::from_params(&mle.params), mle))
 }
