@@ -102,6 +102,9 @@ impl BgNbd {
     pub fn fit_bg_nbd(&self, data: &FitData<'_>) -> Result<FittedBgNbd, ModelError> {
         let patterns = compress(data.customers);
         let starts = newton_subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
+        // NOTE: `fit_transaction_model` runs L-BFGS on all patterns from this
+        // start, where `fit_process` runs Newton's method (`fit_large`), so a
+        // large fit through the runner takes more passes than `clv bench` times.
         let likelihood = BgNbdLikelihood::new(patterns);
         let fitted =
             fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, BgNbdProcess::from_params)?;
