@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use clv_core::{ClvModel, CustomerSummary, Discount, FitData, PredictionRequest, Summaries, TimeUnit};
 use clv_models::bg_nbd::{BgNbdLikelihood, BgNbdSettings};
 use clv_models::btyd::{Pattern, Rfm, SpendSetting, TransactionProcess, compress};
-use clv_models::fit::LogLikelihood;
+use clv_models::fit::{LogLikelihood, newton_maximise, newton_polish};
 use clv_models::mbg_nbd::MbgNbdSettings;
 use clv_models::{bg_nbd, mbg_nbd};
 
@@ -79,6 +79,30 @@ fn bg_nbd_fit_reproduces_published_estimates() {
         "{}",
         mle.log_likelihood
     );
+}
+
+#[test]
+fn bg_nbd_newton_fit_matches_lbfgs_fit() {
+    // The fit of a million customers runs Newton's method from a subsample
+    // optimum. CDNOW is below the subsample threshold, so `fit_process`
+    // runs L-BFGS, here followed by Newton polish to tighten its optimum.
+    // Newton's method from [1, 1, 1, 1] must reach the same optimum: the
+    // estimates within 1e-6 relative, the log-likelihood at least as high
+    // less 1e-12 relative for rounding.
+    let patterns = patterns();
+    let likelihood = BgNbdLikelihood::new(patterns.clone());
+    let (_, lbfgs) = bg_nbd::fit_process(&patterns).unwrap();
+    let lbfgs = newton_polish(&likelihood, lbfgs);
+    let newton = newton_maximise(&likelihood, &[1.0, 1.0, 1.0, 1.0]).unwrap();
+    assert!(newton.converged, "{newton:?}");
+    for ((name, fitted), expected) in NAMES.iter().zip(&newton.params).zip(&lbfgs.params) {
+        assert!((fitted - expected).abs() <= 1e-6 * expected, "{name}: Newton {fitted}, L-BFGS {expected}");
+    }
+    assert!(newton.log_likelihood >= lbfgs.log_likelihood - 1e-12 * lbfgs.log_likelihood.abs());
+    for (newton_error, lbfgs_error) in newton.std_errors.iter().zip(&lbfgs.std_errors) {
+        let (newton_error, lbfgs_error) = (newton_error.unwrap(), lbfgs_error.unwrap());
+        assert!((newton_error - lbfgs_error).abs() <= 1e-4 * lbfgs_error, "{newton_error} vs {lbfgs_error}");
+    }
 }
 
 #[test]

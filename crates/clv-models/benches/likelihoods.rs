@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use clv_models::bg_nbd::BgNbdLikelihood;
 use clv_models::btyd::{Pattern, Rfm};
-use clv_models::fit::LogLikelihood;
+use clv_models::fit::{LogLikelihood, SecondOrder};
 use clv_models::gamma_gamma::{GammaGammaLikelihood, SpendPattern};
 use clv_models::pareto_nbd::ParetoNbdLikelihood;
 use clv_models::special::ln_hyp2f1;
@@ -43,6 +43,12 @@ fn likelihoods(c: &mut Criterion) {
         b.iter(|| bg_nbd.log_likelihood(black_box(&bg_params)))
     });
     c.bench_function("bg_nbd gradient, 10k patterns", |b| b.iter(|| bg_nbd.gradient(black_box(&bg_params))));
+    c.bench_function("bg_nbd gradient and Hessian, 10k patterns", |b| {
+        b.iter(|| bg_nbd.derivatives(black_box(&bg_params)))
+    });
+    c.bench_function("bg_nbd likelihood from patterns, 10k patterns", |b| {
+        b.iter(|| BgNbdLikelihood::new(black_box(patterns())))
+    });
 
     let pareto_nbd = ParetoNbdLikelihood::new(patterns());
     let pareto_params = [0.553, 10.58, 0.606, 11.67];

@@ -33,7 +33,9 @@
 mod alive;
 mod likelihood;
 mod process;
+mod separated;
 mod starts;
+mod tables;
 
 #[cfg(test)]
 pub(crate) mod checks;
@@ -45,17 +47,17 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::btyd::{
-    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
-};
-use crate::fit::{FitError, MleFit, maximise, newton_polish};
+use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large};
+use crate::fit::{FitError, MleFit, SecondOrder, maximise, newton_ascent, newton_polish};
 
 pub use likelihood::BgNbdLikelihood;
 pub use process::BgNbdProcess;
 
 pub(crate) use alive::expected_purchases_if_active;
+pub(crate) use likelihood::four_params;
 pub(crate) use process::{ln_negative_binomial, ln_negative_binomial_tail, logistic};
-pub(crate) use starts::starting_points;
+pub(crate) use starts::{newton_subsample_start, starting_points};
+pub(crate) use tables::{PatternTables, Variant};
 
 /// Registry name of the model, the `kind` of its config table.
 pub const KIND: &str = "bg_nbd";
@@ -99,7 +101,7 @@ impl BgNbd {
     /// purchase, when the optimiser fails, or when the spend model cannot be fitted.
     pub fn fit_bg_nbd(&self, data: &FitData<'_>) -> Result<FittedBgNbd, ModelError> {
         let patterns = compress(data.customers);
-        let starts = subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
+        let starts = newton_subsample_start(&patterns, starting_points(&patterns), BgNbdLikelihood::new);
         let likelihood = BgNbdLikelihood::new(patterns);
         let fitted =
             fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, BgNbdProcess::from_params)?;
@@ -131,13 +133,34 @@ impl ClvModel for BgNbd {
 /// The optimiser starts from several points: the purchase
 /// rate distribution matched to the moments of `x / T`, with two guesses of
 /// the dropout distribution, the moment mean with shape 1, and
-/// `[1, 1, 1, 1]`. It keeps the best fit.
+/// `[1, 1, 1, 1]`. It keeps the best fit. On many patterns the starts run
+/// on a subsample, and Newton's method finishes on all patterns (see
+/// [`fit_large`]).
 pub fn fit_process(patterns: &[Pattern]) -> Result<(BgNbdProcess, MleFit), FitError> {
     let likelihood = BgNbdLikelihood::new(patterns.to_vec());
-    let starts = subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
-    let mut mle = maximise(&likelihood, &starts)?;
-    if is_large(patterns.len()) {
-        mle = newton_polish(&likelihood, mle);
-    }
+    let starts = newton_subsample_start(patterns, starting_points(patterns), BgNbdLikelihood::new);
+    let mle = fit_large(&likelihood, patterns.len(), &starts)?;
     Ok((BgNbdProcess::from_params(&mle.params), mle))
+}
+
+/// Maximises `likelihood` from `starts`. Above the subsample threshold of
+/// [`is_large`], `starts` contains only the subsample optimum. Newton's
+/// method from it needs a few passes over the patterns where L-BFGS needs
+/// dozens. When it does not converge, the L-BFGS search runs as for small fits.
+pub(crate) fn fit_large<L: SecondOrder>(
+    likelihood: &L,
+    patterns: usize,
+    starts: &[Vec<f64>],
+) -> Result<MleFit, FitError> {
+    if !is_large(patterns) {
+        return maximise(likelihood, starts);
+    }
+    if let [start] = starts {
+        match newton_ascent(likelihood, start) {
+            Some(mle) if mle.converged => return Ok(mle),
+            Some(mle) => log::debug!("Newton's method did not converge from {start:?}: {mle:?}"),
+            None => log::debug!("Newton's method cannot start from {start:?}"),
+        }
+    }
+    Ok(newton_polish(likelihood, maximise(likelihood, starts)?))
 }

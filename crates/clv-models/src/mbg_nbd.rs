@@ -30,11 +30,9 @@ mod tests;
 use clv_core::{ClvModel, FitData, FittedModel, ModelError};
 use serde::Deserialize;
 
-use crate::bg_nbd::starting_points;
-use crate::btyd::{
-    FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model, is_large, subsample_start,
-};
-use crate::fit::{FitError, MleFit, maximise, newton_polish};
+use crate::bg_nbd::{fit_large, newton_subsample_start, starting_points};
+use crate::btyd::{FittedTransactionModel, Pattern, SpendSetting, compress, fit_transaction_model};
+use crate::fit::{FitError, MleFit};
 
 pub use likelihood::MbgNbdLikelihood;
 pub use process::MbgNbdProcess;
@@ -81,7 +79,7 @@ impl MbgNbd {
     /// purchase, when the optimiser fails, or when the spend model cannot be fitted.
     pub fn fit_mbg_nbd(&self, data: &FitData<'_>) -> Result<FittedMbgNbd, ModelError> {
         let patterns = compress(data.customers);
-        let starts = subsample_start(&patterns, starting_points(&patterns), MbgNbdLikelihood::new);
+        let starts = newton_subsample_start(&patterns, starting_points(&patterns), MbgNbdLikelihood::new);
         let likelihood = MbgNbdLikelihood::new(patterns);
         let fitted =
             fit_transaction_model(data, KIND, self.spend, &likelihood, &starts, MbgNbdProcess::from_params)?;
@@ -113,14 +111,12 @@ impl ClvModel for MbgNbd {
 /// The optimiser starts from the same points as the BG/NBD fit: the purchase
 /// rate distribution matched to the moments of `x / T`, with two guesses of
 /// the dropout distribution, the moment mean with shape 1, and
-/// `[1, 1, 1, 1]`. It keeps the best fit. On many patterns those starts are
-/// fitted on a subsample first, and the full fit starts from its optimum.
+/// `[1, 1, 1, 1]`. It keeps the best fit. On many patterns the starts run
+/// on a subsample, and Newton's method finishes on all patterns, as in
+/// [`crate::bg_nbd::fit_process`].
 pub fn fit_process(patterns: &[Pattern]) -> Result<(MbgNbdProcess, MleFit), FitError> {
     let likelihood = MbgNbdLikelihood::new(patterns.to_vec());
-    let starts = subsample_start(patterns, starting_points(patterns), MbgNbdLikelihood::new);
-    let mut mle = maximise(&likelihood, &starts)?;
-    if is_large(patterns.len()) {
-        mle = newton_polish(&likelihood, mle);
-    }
+    let starts = newton_subsample_start(patterns, starting_points(patterns), MbgNbdLikelihood::new);
+    let mle = fit_large(&likelihood, patterns.len(), &starts)?;
     Ok((MbgNbdProcess::from_params(&mle.params), mle))
 }

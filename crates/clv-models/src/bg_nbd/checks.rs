@@ -1,6 +1,6 @@
 //! Checks shared by the unit tests of BG/NBD and MBG/NBD.
 
-use crate::btyd::{Rfm, TransactionProcess};
+use crate::btyd::{Pattern, Rfm, TransactionProcess};
 use crate::fit::LogLikelihood;
 
 /// Asserts that the analytic gradient of `likelihood` at `params` matches
@@ -23,6 +23,67 @@ pub(crate) fn assert_gradient_matches_differences(likelihood: &dyn LogLikelihood
             gradient[i]
         );
     }
+}
+
+/// Asserts that the analytic Hessian of `likelihood` at `params` matches
+/// central differences of its analytic gradient with a relative step of
+/// 1e-5. Their truncation error is near 1e-10 relative and the rounding of
+/// the gradient, divided by the step, near 1e-9, so the tolerance is 1e-6
+/// relative to the larger of the entry, its row's diagonal and 1.
+pub(crate) fn assert_hessian_matches_differences(likelihood: &dyn LogLikelihood, params: &[f64]) {
+    let hessian = likelihood.hessian(params).expect("the Hessian is analytic");
+    assert_eq!(hessian.len(), params.len());
+    for j in 0..params.len() {
+        let step = 1e-5 * params[j];
+        let mut up = params.to_vec();
+        let mut down = params.to_vec();
+        up[j] += step;
+        down[j] -= step;
+        let gradient_up = likelihood.gradient(&up).unwrap();
+        let gradient_down = likelihood.gradient(&down).unwrap();
+        for i in 0..params.len() {
+            let numeric = (gradient_up[i] - gradient_down[i]) / (2.0 * step);
+            let scale = numeric.abs().max(hessian[i][i].abs()).max(1.0);
+            assert!(
+                (hessian[i][j] - numeric).abs() <= 1e-6 * scale,
+                "entry ({i}, {j}) at {params:?}: analytic {} vs central difference {numeric}",
+                hessian[i][j]
+            );
+        }
+    }
+}
+
+/// Returns a deterministic spread of 600 patterns in weeks: x from 0 to
+/// 299, t_x from 0 to T (0 when x = 0), T up to five years, counts 1 to 7.
+pub(crate) fn spread_of_patterns() -> Vec<Pattern> {
+    (0..600_u32)
+        .map(|i| {
+            let x = f64::from((i * 7) % 300);
+            let t = 0.5 * f64::from(1 + (i * 13) % 520);
+            let t_x = if x == 0.0 { 0.0 } else { t * f64::from(i % 11) / 10.0 };
+            Pattern { rfm: Rfm { x, t_x, t }, count: f64::from(1 + i % 7) }
+        })
+        .collect()
+}
+
+/// Asserts that `likelihood` at `params` equals the count-weighted sum of
+/// the per-customer log-likelihoods of `process` over `patterns`, the
+/// unseparated formula. The separated sum adds the same terms in another
+/// order and computes `ln Γ(r + x) - ln Γ(r)` as a sum of logarithms, so the
+/// two differ by rounding: the tolerance is 1e-12 relative.
+pub(crate) fn assert_matches_per_customer_sum(
+    likelihood: &dyn LogLikelihood,
+    process: &dyn TransactionProcess,
+    patterns: &[Pattern],
+    params: &[f64],
+) {
+    let expected: f64 =
+        patterns.iter().map(|pattern| pattern.count * process.log_likelihood(pattern.rfm)).sum();
+    let actual = likelihood.log_likelihood(params);
+    assert!(
+        (actual - expected).abs() <= 1e-12 * expected.abs(),
+        "at {params:?}: separated {actual} vs per-customer sum {expected}"
+    );
 }
 
 /// Summaries of the extreme-grid checks: new and one-time customers,

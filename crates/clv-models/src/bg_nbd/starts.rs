@@ -1,11 +1,52 @@
 //! Starting points of the BG/NBD and MBG/NBD fits.
 
-use crate::btyd::Pattern;
+use crate::btyd::{Pattern, is_large, subsample_start};
+use crate::fit::{SecondOrder, newton_ascent};
 
 /// Bounds on the moment estimate of `r`, so that a start stays in the region
 /// where the likelihood is well behaved even when the moments are noisy.
 const MIN_START_SHAPE: f64 = 0.05;
 const MAX_START_SHAPE: f64 = 20.0;
+
+/// Approximate number of patterns in the subsample of [`newton_subsample_start`].
+const SUBSAMPLE_SIZE: usize = 10_000;
+
+/// Returns `starts` unchanged for fits that are not large (see
+/// [`is_large`]), else the best optimum of Newton's method from each start
+/// on every k-th pattern, about [`SUBSAMPLE_SIZE`] of them. Patterns are
+/// sorted by frequency, so every k-th pattern keeps the mix of frequencies.
+///
+/// Each Newton run needs a few dozen passes over the subsample, where the
+/// L-BFGS search of [`subsample_start`] needs hundreds. When no run
+/// converges, the start comes from [`subsample_start`].
+pub(crate) fn newton_subsample_start<L: SecondOrder>(
+    patterns: &[Pattern],
+    starts: Vec<Vec<f64>>,
+    likelihood: impl Fn(Vec<Pattern>) -> L,
+) -> Vec<Vec<f64>> {
+    if !is_large(patterns.len()) {
+        return starts;
+    }
+    let step = patterns.len() / SUBSAMPLE_SIZE;
+    let sample = likelihood(patterns.iter().step_by(step).copied().collect());
+    let best = starts
+        .iter()
+        .filter_map(|start| newton_ascent(&sample, start))
+        .filter(|fit| fit.converged)
+        .max_by(|left, right| left.log_likelihood.total_cmp(&right.log_likelihood));
+    match best {
+        Some(fit) => {
+            log::debug!("start from Newton's method on every {step}th pattern: {:?}", fit.params);
+            vec![fit.params]
+        }
+        None => {
+            log::debug!(
+                "Newton's method on every {step}th pattern did not converge from any start, so L-BFGS picks the start"
+            );
+            subsample_start(patterns, starts, likelihood)
+        }
+    }
+}
 
 /// Returns starting points `[r, alpha, a, b]`: two with the purchase-rate
 /// distribution matched to moments of the customers' rates `x / T`, one

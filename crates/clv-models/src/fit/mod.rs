@@ -18,11 +18,13 @@ mod hessian;
 mod iteration_log;
 mod limits;
 mod line_search;
+mod newton;
 mod objective;
 mod optimiser;
 mod polish;
 pub(crate) mod sum;
 
+pub use newton::{Derivatives, SecondOrder, newton_ascent};
 pub use polish::{newton_maximise, newton_polish};
 
 pub(crate) use covariance::standard_errors;
