@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use clv_core::{ClvModel, CustomerSummary, Discount, FitData, PredictionRequest, Summaries, TimeUnit};
 use clv_models::bg_nbd::{BgNbdLikelihood, BgNbdSettings};
 use clv_models::btyd::{Pattern, Rfm, SpendSetting, TransactionProcess, compress};
-use clv_models::fit::{LogLikelihood, newton_maximise, newton_polish};
+use clv_models::fit::{LogLikelihood, newton_ascent, newton_polish};
 use clv_models::mbg_nbd::MbgNbdSettings;
 use clv_models::{bg_nbd, mbg_nbd};
 
@@ -93,7 +93,7 @@ fn bg_nbd_newton_fit_matches_lbfgs_fit() {
     let likelihood = BgNbdLikelihood::new(patterns.clone());
     let (_, lbfgs) = bg_nbd::fit_process(&patterns).unwrap();
     let lbfgs = newton_polish(&likelihood, lbfgs);
-    let newton = newton_maximise(&likelihood, &[1.0, 1.0, 1.0, 1.0]).unwrap();
+    let newton = newton_ascent(&likelihood, &[1.0, 1.0, 1.0, 1.0]).unwrap();
     assert!(newton.converged, "{newton:?}");
     for ((name, fitted), expected) in NAMES.iter().zip(&newton.params).zip(&lbfgs.params) {
         assert!((fitted - expected).abs() <= 1e-6 * expected, "{name}: Newton {fitted}, L-BFGS {expected}");
