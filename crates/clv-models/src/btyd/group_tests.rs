@@ -3,9 +3,9 @@
 
 use clv_core::{CustomerSummary, Discount, FittedModel, PredictionRequest, TimeUnit, money_from_f64};
 
+use super::population_tests::given_fit;
 use super::{FittedTransactionModel, Rfm, Spend, TransactionProcess};
 use crate::bg_nbd::BgNbdProcess;
-use crate::fit::MleFit;
 use crate::mbg_nbd::MbgNbdProcess;
 use crate::pareto_nbd::ParetoNbdProcess;
 use crate::test_support::summary;
@@ -29,14 +29,7 @@ fn customers() -> Vec<CustomerSummary> {
 /// [`Discount::present_value`]: both must agree exactly.
 fn check_groups_match_customers<P: TransactionProcess + Clone + 'static>(process: P) {
     let customers = customers();
-    let params: Vec<f64> = process.parameters().iter().map(|(_, value)| *value).collect();
-    let fit = MleFit {
-        std_errors: vec![None; params.len()],
-        params,
-        log_likelihood: 0.0,
-        iterations: 0,
-        converged: true,
-    };
+    let fit = given_fit(&process);
     let model =
         FittedTransactionModel::new(process.clone(), fit, customers.len(), TimeUnit::Day, Spend::Fixed(30.0));
     let discount = Discount::from_annual(0.1, TimeUnit::Day);

@@ -10,16 +10,22 @@ use crate::fit::MleFit;
 use crate::mbg_nbd::MbgNbdProcess;
 use crate::pareto_nbd::ParetoNbdProcess;
 
-/// Wraps a process with published CDNOW (or donation) estimates as a fitted model.
-fn fitted<P: TransactionProcess + 'static>(process: P) -> Box<dyn FittedModel> {
-    let params = process.parameters().iter().map(|(_, value)| *value).collect::<Vec<_>>();
-    let fit = MleFit {
+/// Returns a converged fit at the parameters of `process`, for tests that
+/// give a model's parameters rather than fit them.
+pub(super) fn given_fit(process: &impl TransactionProcess) -> MleFit {
+    let params: Vec<f64> = process.parameters().iter().map(|(_, value)| *value).collect();
+    MleFit {
         std_errors: vec![None; params.len()],
         params,
         log_likelihood: 0.0,
         iterations: 0,
         converged: true,
-    };
+    }
+}
+
+/// Wraps a process with published CDNOW (or donation) estimates as a fitted model.
+fn fitted<P: TransactionProcess + 'static>(process: P) -> Box<dyn FittedModel> {
+    let fit = given_fit(&process);
     Box::new(FittedTransactionModel::new(process, fit, 1, TimeUnit::Week, Spend::Fixed(1.0)))
 }
 
