@@ -85,10 +85,16 @@ fn try_read(spec: &SourceSpec, request: &SummaryRequest) -> Result<FastSummaries
     let date_shape =
         DateShape::of_format(&spec.date_format).ok_or("the date format is not %Y-%m-%d or %Y%m%d")?;
 
-    let file = File::open(&spec.path).map_err(|error| format!("the file cannot be opened: {error}"))?;
-    if file.metadata().map_err(|error| format!("the file cannot be inspected: {error}"))?.is_dir() {
-        return Err("the path is a directory".to_string());
+    // Only a regular file can be mapped. Opening a named pipe here and
+    // closing it would discard what its writer sent, and the accurate reader
+    // would then wait for a writer that has finished, so anything else is
+    // declined before it is opened.
+    let metadata =
+        std::fs::metadata(&spec.path).map_err(|error| format!("the file cannot be inspected: {error}"))?;
+    if !metadata.is_file() {
+        return Err("the path is not a regular file".to_string());
     }
+    let file = File::open(&spec.path).map_err(|error| format!("the file cannot be opened: {error}"))?;
     // SAFETY: the map is only read, and dropped before this function returns.
     // A file changed by another process while it is read may give wrong rows,
     // as with any reader, but the bytes are never assumed to be UTF-8 unchecked.

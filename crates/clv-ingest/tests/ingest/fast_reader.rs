@@ -252,3 +252,23 @@ fn log_without_final_line_end_is_read() {
     assert_eq!(summaries.customers[0].monetary_value, Decimal::new(25, 1));
     assert_eq!(repeat_days, BTreeMap::from([(Date::constant(2024, 1, 9), 1)]));
 }
+
+#[cfg(unix)]
+#[test]
+fn named_pipe_is_declined_unopened() {
+    // Opening a pipe that has no writer would block, and opening one that has
+    // a writer would discard its data for the accurate reader, so the fast
+    // reader must decline it before opening it.
+    let dir = std::env::temp_dir().join(format!("clv-fast-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pipe = dir.join("log.csv");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    let spec = SourceSpec::new(&pipe, "customer", "date", "amount");
+
+    let read = read_fast(&spec, &request(None, None, "1"), 1);
+
+    std::fs::remove_dir_all(&dir).unwrap();
+    let FastRead::Declined(reason) = read else { panic!("the fast reader read a named pipe") };
+    assert_eq!(reason, "the path is not a regular file");
+}
