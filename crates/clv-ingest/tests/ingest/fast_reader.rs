@@ -60,9 +60,9 @@ fn day(offset: u8) -> Date {
 /// One row: customer, day offset from 2024-01-01 and amount.
 type Row = (String, u8, &'static str);
 
-/// Sets of amounts: positive amounts of several scales, which the fast reader
-/// takes; amounts of one scale with returns, which it takes too; and a mix
-/// with zero and returns of several scales, which it leaves to the accurate reader.
+/// Sets of amounts. The fast reader takes the first two: positive amounts of
+/// several scales, and amounts of one scale with returns. It leaves the
+/// third, a mix with zero and returns of several scales, to the accurate reader.
 const AMOUNT_SETS: [[&str; 6]; 3] = [
     ["12.50", "3", "0.1", "7.0001", "+2.25", "100.10"],
     ["12.50", "-12.50", "3.00", "-0.50", "+2.25", "100.10"],
@@ -262,8 +262,8 @@ fn named_pipe_is_declined_unopened() {
     let dir = std::env::temp_dir().join(format!("clv-fast-pipe-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let pipe = dir.join("log.csv");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status().unwrap();
-    assert!(made.success(), "mkfifo failed");
+    let mkfifo = std::process::Command::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(mkfifo.success(), "mkfifo failed");
     let spec = SourceSpec::new(&pipe, "customer", "date", "amount");
 
     let read = read_fast(&spec, &request(None, None, "1"), 1);
