@@ -70,7 +70,8 @@ impl DayLimits {
     }
 }
 
-/// A day before the year 1 ends its period before every row can start.
+/// Returns the day number of `date`, or `i32::MIN` for a day before the
+/// year 1, so that a period ending then ends before every row.
 fn day_number_or_min(date: Date) -> i32 {
     if date.year() < 1 { i32::MIN } else { date_day_number(date) }
 }
@@ -288,8 +289,10 @@ impl OrderedTotals {
 }
 
 /// Returns the profit of `revenue`, with the scale of the builder's sum of
-/// each amount times `margin`: a product of `Decimal`s is 0 with scale 0 when
-/// a factor is 0, but the sum of products that cancel keeps their scale.
+/// each amount times `margin`.
+///
+/// A product of `Decimal`s is 0 with scale 0 when a factor is 0, but a sum
+/// of products that cancel keeps their scale, so a zero profit is rescaled.
 fn times_margin(revenue: Decimal, margin: Decimal) -> Option<Decimal> {
     let mut profit = revenue.checked_mul(margin)?;
     if profit.is_zero() {

@@ -52,11 +52,11 @@ fn digits(text: &[u8]) -> Option<u32> {
 /// Parses a plain decimal such as `12.50`, `-3` or `+0.5` into units of
 /// 10^-[`ScaledAmount::SCALE`].
 ///
-/// Returns `None` for anything else. It also returns `None` for values that
-/// the accurate reader accepts but this parser leaves to it: a point without digits on both
-/// sides (`5.` or `.5`), more decimal places than `SCALE`, more than
-/// [`MAX_INTEGER_DIGITS`] integer digits, and a negative zero, whose sign a
-/// `Decimal` keeps.
+/// Returns `None` for anything else, and for some values that the accurate
+/// reader accepts but leaves to it. Those are a point without digits on both
+/// sides (`5.` or `.5`), more decimal places than `SCALE`, and more than
+/// [`MAX_INTEGER_DIGITS`] integer digits. A negative zero is left to it too,
+/// because a `Decimal` keeps its sign.
 pub(crate) fn parse_amount(text: &[u8]) -> Option<ScaledAmount> {
     let (negative, unsigned) = match text.first()? {
         b'-' => (true, &text[1..]),
